@@ -1,0 +1,55 @@
+# Two commands are all a newcomer needs: `make serve` and `make test`.
+# Every target first installs what is missing: Debian packages (as root), a
+# virtual environment with the pinned Python packages, and the npm packages.
+
+# Material prints a long banner about its future on every build; it is not news here.
+export NO_MKDOCS_2_WARNING := 1
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PYTHON_READY := $(VENV)/.installed
+NPM_READY := node_modules/.installed
+EDITOR_BUNDLE := build/vendor/editor.js
+
+.PHONY: serve build test diagrams bench clean setup setup-build setup-test
+
+serve: setup-build  ## Serve the site on http://127.0.0.1:8000 with live reload
+	$(PYTHON) -m mkdocs serve
+
+build: setup-build  ## Write the static site to site/
+	$(PYTHON) -m mkdocs build --strict
+
+test: setup-test  ## Run the whole test suite
+	$(PYTHON) -m pytest
+
+diagrams: setup-build  ## Write every diagram as SVG and PNG into build/diagrams/
+	$(PYTHON) -m machinery.diagram_build --out build/diagrams
+
+bench: setup-test  ## Print the benchmark figures (build cost, runtime load, simulations)
+	for script in benchmarks/*.py; do $(PYTHON) $$script || exit 1; done
+
+clean:
+	rm -rf site build .venv node_modules
+
+setup-build:
+	@python3 -m machinery.system_packages graphviz
+	@$(MAKE) --no-print-directory setup
+
+setup-test:
+	@python3 -m machinery.system_packages graphviz chromium
+	@$(MAKE) --no-print-directory setup
+
+setup: $(PYTHON_READY) $(EDITOR_BUNDLE)
+
+$(PYTHON_READY): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --no-deps --editable .
+	touch $@
+
+$(NPM_READY): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(EDITOR_BUNDLE): $(NPM_READY) machinery/assets/editor.js
+	npm run --silent bundle-editor
