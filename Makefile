@@ -51,5 +51,5 @@ $(NPM_READY): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-$(EDITOR_BUNDLE): $(NPM_READY) machinery/assets/editor.js
+$(EDITOR_BUNDLE): $(NPM_READY) machinery/editor.js
 	npm run --silent bundle-editor
