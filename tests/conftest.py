@@ -7,7 +7,9 @@ The site is built once per test session into a temporary folder and served from
 from __future__ import annotations
 
 import functools
+import os
 import http.server
+import shutil
 import subprocess
 import sys
 import threading
@@ -42,7 +44,18 @@ def build_site(destination: Path, *extra_args: str) -> subprocess.CompletedProce
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
     )
+
+
+def copy_project(destination: Path) -> Path:
+    """A throwaway copy of the project sources, for builds that are meant to fail."""
+    ignore = shutil.ignore_patterns(".venv", "node_modules", "site", "build", ".git", "__pycache__", ".pytest_cache")
+    shutil.copytree(ROOT, destination, ignore=ignore)
+    for shared in ("node_modules", "build"):
+        if (ROOT / shared).exists():
+            (destination / shared).symlink_to(ROOT / shared)
+    return destination
 
 
 @pytest.fixture(scope="session")
