@@ -23,7 +23,9 @@ The `diagrams` library hands Graphviz absolute paths to its icon files and lets
 Graphviz link them from the SVG, so here every icon is embedded once as a
 <symbol> and drawn with <use>; comments and <title>s are dropped and the fixed
 size removed, which leaves an SVG that is self-contained and byte-identical on
-every build with the same Graphviz.
+every build with the same Graphviz. Links are written as `xlink:href`, not `href`:
+on load, Material's instant navigation rewrites every element matching `[href]`
+with `element.href = ...`, which throws on SVG elements (their `href` is read-only).
 
 dot measures text with its built-in font metrics rather than the machine's
 fonts (see `dot_environment`), so the layout does not depend on which fonts
@@ -66,8 +68,10 @@ from pymdownx.superfences import SuperFencesException
 
 ROOT = Path(__file__).resolve().parent.parent
 SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+XLINK_HREF = f"{{{XLINK_NS}}}href"
 ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
 
 DOT_MISSING = "Graphviz's `dot` was not found on PATH: install it with `apt-get install graphviz` (or `brew install graphviz`)"
 FENCE_OPTIONS = ("servers", "default")
@@ -303,10 +307,13 @@ def icon_data(path: Path) -> tuple[str, int, int]:
 
 
 class IconSet:
-    """The icons a figure uses, each embedded once as a <symbol>."""
+    """The icons a figure uses, each embedded once as a <symbol>.
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    A symbol's id names the icon file, so the same icon has the same id in every
+    figure, and a page needs it only once (see `share_icons`).
+    """
+
+    def __init__(self) -> None:
         self.paths: dict[str, Path] = {}
 
     def add(self, href: str, origin: Path) -> str:
@@ -314,7 +321,7 @@ class IconSet:
         if not path.is_absolute() or not path.is_file():
             raise DiagramError(f"{shown(origin)}: icon {href!r} is not a local image file")
         # resources/onprem/compute/server.png -> icon-onprem-compute-server
-        symbol_id = self.prefix + "icon-" + "-".join([*path.parent.parts[-2:], path.stem])
+        symbol_id = "icon-" + "-".join([*path.parent.parts[-2:], path.stem])
         self.paths.setdefault(symbol_id, path)
         return symbol_id
 
@@ -325,7 +332,7 @@ class IconSet:
             symbol = ET.SubElement(defs, f"{{{SVG_NS}}}symbol", {
                 "id": symbol_id, "viewBox": f"0 0 {width} {height}", "preserveAspectRatio": "xMidYMid meet",
             })
-            ET.SubElement(symbol, f"{{{SVG_NS}}}image", {"href": uri, "width": str(width), "height": str(height)})
+            ET.SubElement(symbol, f"{{{SVG_NS}}}image", {XLINK_HREF: uri, "width": str(width), "height": str(height)})
         return defs
 
 
@@ -351,7 +358,7 @@ def embed_icons(root: ET.Element, icons: IconSet, origin: Path) -> None:
             box = {name: child.get(name, "0").removesuffix("px") for name in ("x", "y", "width", "height")}
             symbol_id = icons.add(child.get(XLINK_HREF) or child.get("href", ""), origin)
             children.append(ET.Element(f"{{{SVG_NS}}}rect", {"class": "icon-plate", **box, "rx": "8", "fill": "none"}))
-            children.append(ET.Element(f"{{{SVG_NS}}}use", {"class": "icon", "href": f"#{symbol_id}", **box}))
+            children.append(ET.Element(f"{{{SVG_NS}}}use", {"class": "icon", XLINK_HREF: f"#{symbol_id}", **box}))
         parent[:] = children
 
 
@@ -392,7 +399,7 @@ def render_variants(script: Script, counts: list[int | None], icons: IconSet) ->
 def render_standalone(script: Script, servers: int | None = None) -> str:
     """One SVG file that carries its own icons (what `make diagrams` writes)."""
     servers = servers if servers is not None else script.default_servers
-    icons = IconSet(f"{script.name}-")
+    icons = IconSet()
     (root,) = render_variants(script, [servers], icons)
     root.insert(0, icons.defs())
     return serialize(root) + "\n"
@@ -425,15 +432,10 @@ def render_figure(path: Path, servers: tuple[int, ...] | None = None, default: i
     """The <figure> a page shows: icons once, one SVG per server count, a caption."""
     script = load_script(path)
     counts, default = plan_variants(script, servers, default)
-    icons = IconSet(f"{script.name}-")
+    icons = IconSet()
     pictures = render_variants(script, counts, icons)
-    sprite = ET.Element(f"{{{SVG_NS}}}svg", {
-        "class": "diagram-icons", "width": "0", "height": "0", "aria-hidden": "true", "focusable": "false",
-        "style": "position:absolute",
-    })
-    sprite.append(icons.defs())
     default_attr = f' data-servers-default="{default}"' if default is not None else ""
-    parts = [f'<figure class="diagram" data-diagram="{script.name}"{default_attr}>', serialize(sprite)]
+    parts = [f'<figure class="diagram" data-diagram="{script.name}"{default_attr}>', sprite(icons.defs())]
     for count, picture in zip(counts, pictures, strict=True):
         count_attr = f' data-servers="{count}"' if count is not None else ""
         hidden = ' hidden=""' if count != default else ""
@@ -442,6 +444,38 @@ def render_figure(path: Path, servers: tuple[int, ...] | None = None, default: i
     parts.append(f"<figcaption>{html.escape(script.caption)}</figcaption>")
     parts.append("</figure>")
     return "\n".join(parts)
+
+
+def sprite(defs: ET.Element) -> str:
+    """An invisible <svg> holding icon symbols; not display:none, which would stop <use> drawing them."""
+    element = ET.Element(f"{{{SVG_NS}}}svg", {
+        "class": "diagram-icons", "width": "0", "height": "0", "aria-hidden": "true", "focusable": "false",
+        "style": "position:absolute",
+    })
+    element.append(defs)
+    return serialize(element)
+
+
+SPRITE = re.compile(r'<svg[^>]* class="diagram-icons"[^>]*>.*?</svg>', re.DOTALL)
+SYMBOL = re.compile(r'<symbol id="([^"]+)".*?</symbol>', re.DOTALL)
+
+
+def share_icons(page_html: str) -> str:
+    """One sprite for a whole page (on_page_content hook): every icon once, first in the page.
+
+    Each figure brings its own sprite, so a page with several figures would carry the same
+    icons several times; and a figure may be hidden (a live diagram's other views), which
+    would hide its sprite from the figures that use it.
+    """
+    sprites = SPRITE.findall(page_html)
+    if len(sprites) < 2:
+        return page_html
+    symbols: dict[str, str] = {}
+    for found in sprites:
+        for symbol in SYMBOL.finditer(found):
+            symbols.setdefault(symbol.group(1), symbol.group(0))
+    shared = sprite(ET.fromstring(f'<defs xmlns="{SVG_NS}" xmlns:xlink="{XLINK_NS}">{"".join(symbols.values())}</defs>'))
+    return shared + SPRITE.sub("", page_html)
 
 
 # Cache

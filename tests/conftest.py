@@ -134,11 +134,14 @@ def is_local(url: str) -> bool:
 
 @pytest.fixture
 def page(browser: object) -> Iterator[object]:
-    """A fresh browser page whose requests are recorded in `page.request_log`."""
+    """A fresh browser page whose requests are recorded in `page.request_log`, and its
+    uncaught JavaScript errors in `page.errors`."""
     context = browser.new_context()  # type: ignore[attr-defined]
     page = context.new_page()
     log = RequestLog()
     context.on("request", log.record)
     page.request_log = log
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(f"{page.url}: {error}"))
     yield page
     context.close()

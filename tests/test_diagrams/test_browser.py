@@ -60,7 +60,7 @@ def icon_nodes(page, figure_selector: str = "figure.diagram") -> list:  # noqa: 
     for figure in page.locator(figure_selector).all():
         seen: set[str] = set()
         for node in figure.locator(".diagram-variant:not([hidden]) g.node:has(use.icon)").all():
-            href = node.locator("use.icon").get_attribute("href")
+            href = node.locator("use.icon").get_attribute("xlink:href")
             if href not in seen:
                 seen.add(href)
                 chosen.append(node)
@@ -70,7 +70,7 @@ def icon_nodes(page, figure_selector: str = "figure.diagram") -> list:  # noqa: 
 def assert_icons_paint(nodes: list, scheme: str) -> None:
     for node in nodes:
         share = icon_share(node)
-        name = node.locator("use.icon").get_attribute("href")
+        name = node.locator("use.icon").get_attribute("xlink:href")
         assert share > 0.1, f"{name} paints only {share:.1%} of its box in {scheme}"
         assert distinct_colours(node) >= 3, f"{name} looks flat in {scheme}"
 
@@ -93,7 +93,7 @@ def test_pixel_check_sees_a_missing_icon(page, diagram_page: str) -> None:  # no
     """The check above would catch an icon that does not paint (here: its symbol is missing)."""
     open_page(page, diagram_page, "slate")
     node = page.locator("figure.diagram .diagram-variant:not([hidden]) g.node").first
-    node.locator("use.icon").evaluate("element => element.setAttribute('href', '#no-such-icon')")
+    node.locator("use.icon").evaluate("element => element.setAttributeNS('http://www.w3.org/1999/xlink', 'xlink:href', '#no-such-icon')")
     assert icon_share(node) == 0
 
 

@@ -15,7 +15,8 @@ from machinery.diagram_build import DiagramError
 from .helpers import DIAGRAMS, EXPECTED_IDS, SERVER_COUNTS
 
 SVG = "{http://www.w3.org/2000/svg}"
-HREF_ATTRIBUTES = ("href", "{http://www.w3.org/1999/xlink}href")
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+HREF_ATTRIBUTES = ("href", XLINK_HREF)
 SCRIPTS = [path.name for path in diagram_build.script_files(DIAGRAMS)]
 
 
@@ -96,11 +97,11 @@ def test_icons_are_embedded_once_and_used(variants: dict[int | None, str]) -> No
     for svg in variants.values():
         root = ET.fromstring(svg)
         symbols = [symbol.get("id") for symbol in root.iter(f"{SVG}symbol")]
-        uses = {use.get("href") for use in root.iter(f"{SVG}use")}
+        uses = {use.get(XLINK_HREF) for use in root.iter(f"{SVG}use")}
         assert symbols and len(symbols) == len(set(symbols))
         assert uses == {f"#{symbol}" for symbol in symbols}
         assert not list(root.iter(f"{SVG}image")) or all(
-            image.get("href", "").startswith("data:image/png;base64,") for image in root.iter(f"{SVG}image")
+            image.get(XLINK_HREF, "").startswith("data:image/png;base64,") for image in root.iter(f"{SVG}image")
         )
         assert len(list(root.iter(f"{SVG}image"))) == len(symbols)
 
@@ -168,7 +169,7 @@ def test_figure_holds_one_variant_per_count_with_only_the_default_shown(script: 
     assert not [symbol for wrapper in wrappers for symbol in wrapper.iter(f"{SVG}symbol")]
     symbols = [symbol.get("id") for symbol in sprites[0].iter(f"{SVG}symbol")]
     assert len(symbols) == len(set(symbols))
-    used = {use.get("href") for wrapper in wrappers for use in wrapper.iter(f"{SVG}use")}
+    used = {use.get(XLINK_HREF) for wrapper in wrappers for use in wrapper.iter(f"{SVG}use")}
     assert used == {f"#{symbol}" for symbol in symbols}
     references = [element.get(name) for element in figure.iter() for name in HREF_ATTRIBUTES if element.get(name)]
     assert references and all(reference.startswith(("#", "data:")) for reference in references)

@@ -14,12 +14,13 @@ def visit(page: object, url: str) -> None:
     page.goto(url, wait_until="networkidle")  # type: ignore[attr-defined]
 
 
-def test_no_page_requests_anything_outside_127_0_0_1(page: object, site_url: str, nav_pages: list[tuple[str, str]]) -> None:
+def test_no_page_requests_anything_outside_127_0_0_1_or_throws(page: object, site_url: str, nav_pages: list[tuple[str, str]]) -> None:
     for _, path in nav_pages:
         visit(page, site_url + path)
     visit(page, site_url + "no-such-page/")  # the 404 page is served for unknown paths on Pages
     assert len(page.request_log.urls) > len(nav_pages)  # type: ignore[attr-defined]
     assert page.request_log.external() == []  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def serious_violations(page: object) -> list[str]:
