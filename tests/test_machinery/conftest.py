@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -74,6 +76,18 @@ def blocks_of_site(site: Path) -> list[Block]:
                     build_output=raw["output"],
                 )
             )
+    return found
+
+
+LIVE_BLOCK = re.compile(r'<div class="live" data-live-snippet="([^"]+)" data-live-result="([^"]*)">(.*?)<div class="runnable"', re.DOTALL)
+
+
+def live_blocks(site: Path) -> list[tuple[str, str, str, dict]]:
+    """(page, snippet, HTML up to its runnable block, embedded result) of every live block."""
+    found = []
+    for html in sorted(site.rglob("index.html")):
+        for snippet, result, markup in LIVE_BLOCK.findall(html.read_text(encoding="utf-8")):
+            found.append((html.parent.relative_to(site).as_posix(), snippet, markup, json.loads(unescape(result))))
     return found
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import RequestLog
-from tests.test_machinery.conftest import cpython_output
+from tests.test_machinery.conftest import cpython_output, live_blocks
 
 PAGE = "stateful/"
 SNIPPET = "crash.py"
@@ -295,4 +295,38 @@ def test_after_instant_navigation_away_and_back_the_live_block_works(browser, in
     live.to_the_end()
     assert live.counters() == shown(expected("--servers", "4", "--users", "2000", "--crash-at", "20", "--detect-minutes", "1")["designs"]["stateful"]["timeline"][-1]["counters"])
     assert live.root.locator(".live__event").text_content().startswith("Minute 21:")
+    context.close()
+
+
+# Runs in the page: what the visible picture shows for these node ids, [status, note] each.
+DRAWN = """(picture, ids) => Object.fromEntries(ids.map((id) => {
+  const node = picture.querySelector(`[id="${id}"]`);
+  return [id, node && [node.dataset.liveStatus, node.querySelector(":scope > .live-note text")?.textContent ?? ""]];
+}))"""
+
+
+def test_every_live_block_draws_exactly_what_its_result_says(browser, site_url: str, built_site) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    for path, snippet, _, result in live_blocks(built_site):
+        page.goto(site_url + path)
+        live = Live(page)
+        live.root = page.locator(f'.live[data-live-snippet="{snippet}"]')
+        live.root.locator(".live__counters dt").first.wait_for()
+        time = live.root.get_by_role("slider", name="Time")
+        for view in live.root.locator(".live__views input").evaluate_all("inputs => inputs.map((i) => i.value)"):
+            live.root.locator(f'.live__views input[value="{view}"]').check()
+            timeline = result["designs"][view]["timeline"]
+            moments = sorted({0, len(timeline) - 1, *(i for i, snapshot in enumerate(timeline) if snapshot["events"])})
+            for index in moments:
+                time.fill(str(index))
+                snapshot = timeline[index]
+                assert live.visible_servers() == result["designs"][view]["diagram_servers"]
+                picture = live.root.locator(".live__view:not([hidden]) .diagram-variant:not([hidden]) svg")
+                drawn = picture.evaluate(DRAWN, list(snapshot["nodes"]))
+                expected = {node: [state["status"], state["note"]] for node, state in snapshot["nodes"].items()}
+                assert drawn == expected, (path, view, snapshot["minute"])
+                # Compared as numbers: JSON cannot tell 1.0 from 1, so the page writes "1".
+                shown_values = {label: float(text.replace(",", "")) for label, text in live.counters().items()}
+                assert shown_values == snapshot["counters"], (path, view, snapshot["minute"])
     context.close()

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from html import unescape
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import build_site, copy_project
-from tests.test_machinery.conftest import cpython_output
-
-LIVE_BLOCK = re.compile(r'<div class="live" data-live-snippet="([^"]+)" data-live-result="([^"]*)">(.*?)<div class="runnable"', re.DOTALL)
-
-
-def live_blocks(site: Path) -> list[tuple[str, str, str, dict]]:
-    """(page, snippet, HTML up to its runnable block, embedded result) of every live block."""
-    found = []
-    for html in sorted(site.rglob("index.html")):
-        for snippet, result, markup in LIVE_BLOCK.findall(html.read_text(encoding="utf-8")):
-            found.append((html.parent.relative_to(site).as_posix(), snippet, markup, json.loads(unescape(result))))
-    return found
-
+from tests.test_machinery.conftest import cpython_output, live_blocks
 
 def test_every_live_block_carries_what_its_snippet_printed_with_json(built_site: Path) -> None:
     blocks = live_blocks(built_site)
