@@ -48,6 +48,24 @@ def build_site(destination: Path, *extra_args: str) -> subprocess.CompletedProce
     )
 
 
+def run_snippet(file: str, *args: str, merge_output: bool = False) -> subprocess.CompletedProcess[str]:
+    """`python snippets/<file> <args>` from the project root, as a reader types it, with the
+    interpreter settings the build uses. merge_output: stderr goes into stdout, as a terminal
+    (and the page) shows them."""
+    from machinery import runnable
+
+    return subprocess.run(
+        [sys.executable, f"snippets/{file}", *args],
+        cwd=ROOT,
+        env={**os.environ, **runnable.PYTHON_ENV, **runnable.BUILD_ONLY_ENV},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
 def copy_project(destination: Path) -> Path:
     """A throwaway copy of the project sources, for builds that are meant to fail."""
     ignore = shutil.ignore_patterns(".venv", "node_modules", "site", "build", ".git", "__pycache__", ".pytest_cache")

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
@@ -17,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from machinery import runnable
-from tests.conftest import ROOT, QuietHandler, serve_folder
+from tests.conftest import QuietHandler, run_snippet, serve_folder
 
 
 @dataclass(frozen=True)
@@ -92,17 +88,9 @@ def live_blocks(site: Path) -> list[tuple[str, str, str, dict]]:
 
 
 def cpython_output(file: str, args: tuple[str, ...] = ()) -> str:
-    """What `python snippets/<file> <args>` prints (stdout and stderr, as a terminal shows
-    them), with the interpreter settings the build uses."""
-    process = subprocess.run(
-        [sys.executable, f"snippets/{file}", *args],
-        cwd=ROOT,
-        env={**os.environ, **runnable.PYTHON_ENV, **runnable.BUILD_ONLY_ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=True,
-    )
+    """What `python snippets/<file> <args>` prints (stdout and stderr, as a terminal shows them)."""
+    process = run_snippet(file, *args, merge_output=True)
+    assert process.returncode == 0, process.stdout
     return process.stdout
 
 

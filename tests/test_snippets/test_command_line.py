@@ -12,7 +12,8 @@ import json
 
 import pytest
 
-from tests.test_snippets.conftest import SNIPPETS, run_snippet
+from tests.conftest import run_snippet
+from tests.test_snippets.conftest import SNIPPETS
 
 SIMULATIONS = sorted(path.stem for path in SNIPPETS.glob("*.py") if path.stem != "sessionlab")
 

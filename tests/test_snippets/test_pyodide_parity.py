@@ -7,30 +7,13 @@ minus the browser. Reports, JSON and a bad parameter's error must match to the b
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
-from machinery import runnable
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_snippet
 from tests.test_snippets.pyodide import run_in_pyodide
 
 SIMULATIONS = sorted(path.name for path in (ROOT / "snippets").glob("*.py") if path.name != "sessionlab.py")
 RUNS = [(name, args) for name in SIMULATIONS for args in ([], ["--json"], ["--seed", "7", "--json"])]
-
-
-def cpython(file: str, args: list[str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, f"snippets/{file}", *args],
-        cwd=ROOT,
-        env={**os.environ, **runnable.PYTHON_ENV, **runnable.BUILD_ONLY_ENV},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +30,12 @@ def test_there_are_seven_simulations() -> None:
 def test_pyodide_prints_exactly_what_cpython_prints(pyodide_runs, file: str, args: list[str]) -> None:
     browser = pyodide_runs[(file, tuple(args))]
     assert browser["status"] == "done", browser["output"][-500:]
-    assert browser["output"] == cpython(file, args).stdout
+    assert browser["output"] == run_snippet(file, *args, merge_output=True).stdout
 
 
 def test_a_bad_parameter_fails_the_same_way_in_pyodide(pyodide_runs) -> None:
     browser = pyodide_runs[("crash.py", ("--servers", "0"))]
-    local = cpython("crash.py", ["--servers", "0"])
+    local = run_snippet("crash.py", "--servers", "0", merge_output=True)
     assert browser["status"] == "error" and local.returncode == 1
     message = "ValueError: SERVERS (--servers) must be at least 2, got 0"
     assert browser["output"].strip().splitlines()[-1] == local.stdout.strip().splitlines()[-1] == message
