@@ -74,7 +74,10 @@ class LiveBlock:
         spec = parse_spec(source)
         options = {key: str(spec[key]) for key in ("args", "time_limit") if key in spec}
         block = runnable.RunnableBlock.from_fence(str(spec["snippet"]), options)
-        servers = diagram_build.parse_servers(str(spec["servers"]))
+        try:
+            servers = diagram_build.parse_servers(str(spec["servers"]))
+        except diagram_build.DiagramError as problem:
+            raise ValueError(str(problem).replace("diagram fence: ", "")) from None
         result = runnable.json_result(block)
         views = check_views(spec["views"], result, servers, block.file)
         controls = tuple(parse_control(name, settings, result, block.file) for name, settings in (spec.get("controls") or {}).items())

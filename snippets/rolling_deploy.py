@@ -32,12 +32,10 @@ RESTART_MINUTES = 2  # how long a server takes to restart
 AFTER_DEPLOY = 5  # minutes the run goes on after the slowest deploy is over
 SEED = 1  # the same seed gives the same users, and the same numbers
 
-DIAGRAM_SERVERS = 12  # the most web servers the site's diagrams draw
-
 
 def simulate(servers=SERVERS, sessions=SESSIONS, session_minutes=SESSION_MINUTES, deploy_at=DEPLOY_AT,
              restart_minutes=RESTART_MINUTES, after_deploy=AFTER_DEPLOY, seed=SEED) -> dict:
-    lab.count("servers", servers, minimum=2, maximum=DIAGRAM_SERVERS)  # users need somewhere to go
+    lab.count("servers", servers, minimum=2, maximum=lab.DIAGRAM_SERVERS)  # users need somewhere to go
     lab.count("sessions", sessions)
     lab.count("session_minutes", session_minutes, minimum=1)
     lab.count("deploy_at", deploy_at)

@@ -32,14 +32,13 @@ MINUTES = 90  # how long the run lasts
 SEED = 1  # the same seed gives the same sessions, and the same numbers
 
 BALANCED = 1.1  # balanced: the busiest server is within 10% of the average
-DIAGRAM_SERVERS = 12  # the most web servers the site's diagrams draw
 
 
 def simulate(start_servers=START_SERVERS, added_servers=ADDED_SERVERS, sessions=SESSIONS,
              session_minutes=SESSION_MINUTES, capacity=CAPACITY, scale_at=SCALE_AT, minutes=MINUTES,
              seed=SEED) -> dict:
-    lab.count("start_servers", start_servers, minimum=1, maximum=DIAGRAM_SERVERS - 1)
-    lab.count("added_servers", added_servers, minimum=1, maximum=DIAGRAM_SERVERS - start_servers)
+    lab.count("start_servers", start_servers, minimum=1, maximum=lab.DIAGRAM_SERVERS - 1)
+    lab.count("added_servers", added_servers, minimum=1, maximum=lab.DIAGRAM_SERVERS - start_servers)
     lab.count("sessions", sessions)
     lab.count("session_minutes", session_minutes, minimum=1)
     lab.count("capacity", capacity, minimum=1)

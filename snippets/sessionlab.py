@@ -34,6 +34,8 @@ import textwrap
 from collections.abc import Callable
 
 STATUSES = ("up", "down", "draining", "restarting", "off")
+# The most web servers the site's pictures are drawn for (MAX_SERVERS in machinery/diagram_build.py).
+DIAGRAM_SERVERS = 12
 MB = 1_000_000  # reports count megabytes in powers of ten, like disk makers and networks
 
 

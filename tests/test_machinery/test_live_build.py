@@ -55,6 +55,7 @@ GOOD = "snippet: crash.py\nservers: 2-6\nviews:\n  stateful: stateful.py\n"
         (GOOD + "controls:\n  servers: {label: Servers, min: 5, max: 6}\n", "the snippet's value 4 is outside 5-6"),
         (GOOD.replace("2-6", "5-6"), "needs a picture of 4 servers"),
         (GOOD + "colour: red\n", "unknown key(s) colour"),
+        (GOOD.replace("2-6", "0-20"), 'servers="0-20" must lie within 1-12'),
         ("snippet: crash.py\nviews: [stateful", "not valid YAML"),
         (GOOD + 'args: "--servers 1"\n', "snippets/crash.py --json failed: ValueError: SERVERS (--servers) must be at least 2, got 1"),
     ],

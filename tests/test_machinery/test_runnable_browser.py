@@ -365,3 +365,25 @@ def test_the_widget_follows_the_colour_scheme_and_fits_a_phone(browser, site_url
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert widget.button("Run").is_visible() and widget.element.locator(".runnable__hint").is_visible()
     page.context.close()
+
+
+def test_the_runtime_starts_loading_when_a_block_nears_the_viewport(browser, site_url: str, runnable_blocks) -> None:
+    """Not when the page opens (the block is far below), but on scrolling near it, before any Run."""
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    page = context.new_page()
+    wasm = []
+    context.on("request", lambda request: request.url.endswith("/pyodide.asm.wasm") and wasm.append(request.url))
+    far_below = None
+    for path in sorted({block.page for block in runnable_blocks}):
+        page.goto(site_url + path, wait_until="networkidle")
+        if page.evaluate("document.querySelector('.runnable').getBoundingClientRect().top") > 700 + 800 + 200:
+            far_below = path
+            break
+    assert far_below, "no page has its first runnable block far enough down to test preloading"
+    page.wait_for_timeout(500)
+    assert wasm == []
+    page.locator(".runnable").first.evaluate("block => block.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(1500)
+    assert wasm, "scrolling the block into view did not start loading Python"
+    assert page.locator(".runnable").first.get_attribute("data-state") == "idle"  # nobody pressed Run
+    context.close()

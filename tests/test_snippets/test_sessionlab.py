@@ -85,3 +85,9 @@ def test_steady_sessions_keep_the_number_logged_in_level() -> None:
 def test_share_and_megabytes() -> None:
     assert lab.share(1, [1, 3]) == 0.25 and lab.share(0, [0, 0]) == 0.0
     assert lab.megabytes(12_345_678) == "12.3 MB"
+
+
+def test_simulations_allow_as_many_servers_as_the_pictures_are_drawn_for() -> None:
+    from machinery import diagram_build
+
+    assert lab.DIAGRAM_SERVERS == diagram_build.MAX_SERVERS
