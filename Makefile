@@ -9,7 +9,6 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PYTHON_READY := $(VENV)/.installed
 NPM_READY := node_modules/.installed
-EDITOR_BUNDLE := build/vendor/editor.js
 
 .PHONY: serve build test diagrams bench clean setup setup-build setup-test
 
@@ -19,11 +18,12 @@ serve: setup-build  ## Serve the site on http://127.0.0.1:8000 with live reload
 build: setup-build  ## Write the static site to site/
 	$(PYTHON) -m mkdocs build --strict
 
-test: setup-test  ## Run the whole test suite
+test: setup-test  ## Lint the Python, then run the whole test suite
+	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest
 
 diagrams: setup-build  ## Write every diagram as SVG and PNG into build/diagrams/
-	$(PYTHON) -m machinery.diagram_build --out build/diagrams
+	$(PYTHON) -m machinery.diagram --out build/diagrams
 
 bench: setup-test  ## Print the benchmark figures (build cost, runtime load, simulations)
 	for script in benchmarks/*.py; do $(PYTHON) $$script || exit 1; done
@@ -39,7 +39,7 @@ setup-test:
 	@python3 -m machinery.system_packages graphviz chromium
 	@$(MAKE) --no-print-directory setup
 
-setup: $(PYTHON_READY) $(EDITOR_BUNDLE)
+setup: $(PYTHON_READY) $(NPM_READY)
 
 $(PYTHON_READY): requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -50,6 +50,3 @@ $(PYTHON_READY): requirements.txt pyproject.toml
 $(NPM_READY): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
-
-$(EDITOR_BUNDLE): $(NPM_READY) machinery/editor.js
-	npm run --silent bundle-editor

@@ -31,6 +31,8 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402 - after the project root is importable
+
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, serve_folder  # noqa: E402
 
 LOAD_RUNS = 3
@@ -60,7 +62,18 @@ TIMED_RUN = """(block) => new Promise((resolve) => {
   observer.observe(block, { subtree: true, childList: true, characterData: true, attributes: true });
   block.querySelector(".runnable__run").click();
 })"""
-FIVE_SECOND_RUN = "import time\nend = time.time() + 5\nn = 0\nwhile time.time() < end:\n    n += 1\n    if n % 20000 == 0:\n        print(n)\n"
+FIVE_SECOND_RUN = """import time
+end = time.time() + 5
+n = 0
+while time.time() < end:
+    n += 1
+    if n % 20000 == 0:
+        print(n)
+"""
+# Runs before the page: collect long tasks (over 50 ms) with their start times.
+WATCH_LONG_TASKS = """window.longTasks = [];
+new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration])))
+  .observe({ type: "longtask" });"""
 
 
 def build(project: Path, site: Path) -> None:
@@ -86,11 +99,11 @@ def page_without_blocks(site: Path) -> str:
     return ""
 
 
-def transferred(browser, url: str) -> tuple[int, int, list[str]]:
+def transferred(browser: Browser, url: str) -> tuple[int, int, list[str]]:
     """Bytes (as served, and gzipped) of everything a fresh visit fetches until the network is idle."""
     context = browser.new_context()
     finished = []
-    context.on("requestfinished", lambda request: finished.append(request))  # worker requests too
+    context.on("requestfinished", finished.append)  # worker requests too
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(1500)  # a preloading worker keeps fetching after networkidle
@@ -107,68 +120,70 @@ def transferred(browser, url: str) -> tuple[int, int, list[str]]:
     return raw, zipped, names
 
 
-def main() -> None:
-    from playwright.sync_api import sync_playwright
+def load_times(browser: Browser, plain_url: str, runnable_url: str) -> dict[str, list[float]]:
+    """Per fresh visit: bare Pyodide load, Run click to first output, page open to first output, warm run."""
+    times: dict[str, list[float]] = {"bare": [], "first": [], "opened": [], "warm": []}
+    for _ in range(LOAD_RUNS):
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(plain_url)
+        times["bare"].append(page.evaluate(BARE_LOAD))
+        context.close()
 
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(runnable_url, wait_until="domcontentloaded")
+        block = page.locator(".runnable").first
+        block.locator(".runnable__run").wait_for()
+        run = page.evaluate(TIMED_RUN, block.element_handle())
+        times["first"].append(run["firstOutput"])
+        times["opened"].append(run["clickedAt"] + run["firstOutput"])
+        times["warm"].append(page.evaluate(TIMED_RUN, block.element_handle())["done"])
+        context.close()
+    return times
+
+
+def long_tasks_during_a_long_run(browser: Browser, runnable_url: str) -> tuple[float, list[float]]:
+    """Seconds a 5 s printing run took, and the main thread's long tasks that started during it."""
+    context = browser.new_context()
+    page = context.new_page()
+    # Long tasks are reported late, so only those that start after the run does count.
+    page.add_init_script(WATCH_LONG_TASKS)
+    page.goto(runnable_url)
+    block = page.locator(".runnable").first
+    page.evaluate(TIMED_RUN, block.element_handle())  # the runtime is loaded before the clock starts
+    block.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.insert_text(FIVE_SECOND_RUN)
+    started = page.evaluate("performance.now()")
+    run = page.evaluate(TIMED_RUN, block.element_handle())
+    long_tasks = [duration for start, duration in page.evaluate("window.longTasks") if start >= started]
+    context.close()
+    return run["done"] / 1000, long_tasks
+
+
+def main() -> None:
     with tempfile.TemporaryDirectory() as workdir:
         site = Path(workdir) / "site"
         build(ROOT, site)
-        runnable_page = page_with_blocks(site)
-        plain_page = page_without_blocks(site)
+        runnable_page, plain_page = page_with_blocks(site), page_without_blocks(site)
         server, url = serve_folder(site)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-            bare = []
-            first = []
-            opened = []
-            warm = []
-            for _ in range(LOAD_RUNS):
-                context = browser.new_context()
-                page = context.new_page()
-                page.goto(url + plain_page)
-                bare.append(page.evaluate(BARE_LOAD))
-                context.close()
-
-                context = browser.new_context()
-                page = context.new_page()
-                page.goto(url + runnable_page, wait_until="domcontentloaded")
-                block = page.locator(".runnable").first
-                block.locator(".runnable__run").wait_for()
-                times = page.evaluate(TIMED_RUN, block.element_handle())
-                first.append(times["firstOutput"])
-                opened.append(times["clickedAt"] + times["firstOutput"])
-                warm.append(page.evaluate(TIMED_RUN, block.element_handle())["done"])
-                context.close()
-
-            context = browser.new_context()
-            page = context.new_page()
-            # Long tasks are reported late, so only those that start after the run does count.
-            page.add_init_script("window.longTasks = []; new PerformanceObserver((list) => window.longTasks.push(...list.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask' });")
-            page.goto(url + runnable_page)
-            block = page.locator(".runnable").first
-            page.evaluate(TIMED_RUN, block.element_handle())  # the runtime is loaded before the clock starts
-            block.locator(".cm-content").click()
-            page.keyboard.press("ControlOrMeta+a")
-            page.keyboard.insert_text(FIVE_SECOND_RUN)
-            started = page.evaluate("performance.now()")
-            run = page.evaluate(TIMED_RUN, block.element_handle())
-            long_tasks = [duration for start, duration in page.evaluate("window.longTasks") if start >= started]
-            context.close()
-
+            times = load_times(browser, url + plain_page, url + runnable_page)
+            seconds, long_tasks = long_tasks_during_a_long_run(browser, url + runnable_page)
             plain_bytes = transferred(browser, url + plain_page)
             runnable_bytes = transferred(browser, url + runnable_page)
             browser.close()
         server.shutdown()
 
-    bare_ms, first_ms = statistics.median(bare), statistics.median(first)
+    bare_ms, first_ms, opened_ms = (statistics.median(times[key]) for key in ("bare", "first", "opened"))
     print(f"Pages: runnable code on /{runnable_page}, none on /{plain_page}; medians of {LOAD_RUNS} fresh visits")
     print(f"Bare Pyodide load in a module worker:      {bare_ms:7.0f} ms")
-    opened_ms = statistics.median(opened)
     print(f"First Run click to first output:           {first_ms:7.0f} ms  ({first_ms / bare_ms:.2f}x bare load, goal <= 1.20x)")
     print(f"Opening the page to first output:          {opened_ms:7.0f} ms  ({opened_ms / bare_ms:.2f}x bare load)")
-    print(f"Warm re-run, click to done:                {statistics.median(warm):7.0f} ms")
-    print(f"5 s run printing all along: done after {run['done'] / 1000:.1f} s; "
+    print(f"Warm re-run, click to done:                {statistics.median(times['warm']):7.0f} ms")
+    print(f"5 s run printing all along: done after {seconds:.1f} s; "
           f"longest main-thread task {max(long_tasks, default=0):.0f} ms ({len(long_tasks)} over 50 ms; goal < 50 ms)")
     for label, (raw, zipped, names) in (("without runnable code", plain_bytes), ("with runnable code   ", runnable_bytes)):
         print(f"Page {label}: {raw / 1024:8.0f} KiB as served, {zipped / 1024:7.0f} KiB gzipped, {len(names)} requests")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import pairwise
 
 from diagrams import Cluster, Diagram, Edge, Node, getcluster, getdiagram, setdiagram
 from diagrams.alibabacloud.web import Dns
@@ -93,7 +94,8 @@ def canvas(name: str, **options: str) -> Canvas:
 def _current() -> Canvas:
     diagram = getdiagram()
     if not isinstance(diagram, Canvas):
-        raise RuntimeError("build nodes inside `with canvas(...)` (the library's Diagram would write files)")
+        # Not a TypeError: the script forgot `with canvas(...)`.
+        raise RuntimeError("build nodes inside `with canvas(...)` (the library's Diagram would write files)")  # noqa: TRY004
     return diagram
 
 
@@ -148,7 +150,7 @@ def row(*nodes: Node) -> None:
     graph = getcluster() or _current()
     names = " ".join(f'"{n.nodeid}"' for n in nodes)
     graph.dot.body.append(f"\t{{rank=same; {names}}}\n")
-    for left, right in zip(nodes, nodes[1:]):
+    for left, right in pairwise(nodes):
         graph.dot.edge(left.nodeid, right.nodeid, style="invis")
 
 

@@ -29,5 +29,5 @@ ALT = (
 )
 
 
-def draw(servers: int = 3):
+def draw(servers: int = 3) -> _pinned.s.Canvas:
     return _pinned.draw_pinned("stateful", servers)

@@ -25,5 +25,5 @@ ALT = (
 DOWN = 2
 
 
-def draw(servers: int = 3):
+def draw(servers: int = 3) -> _pinned.s.Canvas:
     return _pinned.draw_pinned("sticky_failure", servers, down=DOWN)

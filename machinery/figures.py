@@ -13,7 +13,8 @@ options and a path into its `--json` result, and the build puts the value in:
 - The optional last part is a Python format spec (`.0%`, `,.1f`); without it a whole
   number gets thousands separators (2,000) and any other value is shown as it is.
 
-Each (source, options) pair runs once per build however often it is quoted. A mistake (an
+Each (source, options) pair is read or run once per build however often it is quoted
+(snippet_runs also caches runs between builds). A mistake (an
 unknown file, a failing run, a path that does not exist) is reported with the page and
 the figure: a warning, so `mkdocs build --strict` fails, while `mkdocs serve` shows the
 mistake in the page and keeps answering.
@@ -22,15 +23,12 @@ mistake in the page and keeps answering.
 from __future__ import annotations
 
 import json
-import logging
 import re
 import shlex
 from html import escape
 from pathlib import Path
 
-from machinery import runnable
-
-log = logging.getLogger("mkdocs.plugins.figures")
+from machinery import fence, snippet_runs
 
 FIGURE = re.compile(
     r"\{\{\s*(?P<source>[\w./-]+\.(?:py|json))(?P<options>[^|}]*)\|(?P<path>[^|}]+)(?:\|(?P<spec>[^|}]*))?\}\}"
@@ -40,7 +38,7 @@ FIGURE = re.compile(
 _results: dict[tuple[str, tuple[str, ...]], object] = {}
 
 
-class FigureError(ValueError):
+class FigureError(fence.FenceError):
     """A figure could not be computed; the message says which part is wrong."""
 
 
@@ -49,14 +47,14 @@ def start_build() -> None:
     _results.clear()
 
 
-def insert_figures(markdown: str, page: str) -> str:
+def insert_figures(markdown: str) -> str:
     """Replace every {{ source options | path | spec }} of a page by its value."""
 
     def replace(match: re.Match[str]) -> str:
         try:
             return figure_text(match)
-        except FigureError as problem:
-            log.warning(f"{page}: figure `{match.group(0)}`: {problem}")
+        except fence.FenceError as problem:
+            fence.warn(f"figure `{match.group(0)}`: {problem}")
             return f'<span class="figure-error">{escape(str(problem))}</span>'
 
     return FIGURE.sub(replace, markdown)
@@ -80,17 +78,13 @@ def result_of(source: str, options: tuple[str, ...]) -> object:
 
 
 def run_simulation(file: str, options: tuple[str, ...]) -> object:
-    try:
-        block = runnable.RunnableBlock.from_fence(file, {"args": shlex.join(options)})
-        return runnable.json_result(block)
-    except ValueError as problem:
-        raise FigureError(str(problem)) from None
+    return snippet_runs.result(snippet_runs.SnippetRun(file, options))
 
 
 def load_data(source: str, options: tuple[str, ...]) -> object:
     if options:
         raise FigureError(f"{source} is a data file: it takes no options")
-    path = runnable.settings.root / source
+    path = fence.Build.root / source
     if not path.is_file() or Path(source).is_absolute() or ".." in Path(source).parts:
         raise FigureError(f"there is no data file {source} in the project")
     try:
@@ -103,20 +97,26 @@ def lookup(data: object, path: str) -> object:
     """Follow `designs.stateful.totals.sessions_lost` (or `timeline.-1.minute`) into data."""
     value = data
     walked: list[str] = []
-    for key in path.split("."):
-        key = key.strip()
+    for key in (part.strip() for part in path.split(".")):
         if isinstance(value, dict) and key in value:
             value = value[key]
         elif isinstance(value, list) and re.fullmatch(r"-?\d+", key) and -len(value) <= int(key) < len(value):
             value = value[int(key)]
         else:
-            here = ".".join(walked) or "the result"
-            choices = ", ".join(map(str, value)) if isinstance(value, dict) else f"a list of {len(value)}" if isinstance(value, list) else "a value"
-            raise FigureError(f"{path}: {here} has no {key!r} (it has: {choices})")
+            raise FigureError(f"{path}: {'.'.join(walked) or 'the result'} has no {key!r} (it has: {contents(value)})")
         walked.append(key)
     if isinstance(value, (dict, list)):
         raise FigureError(f"{path} is not a single value: go one step further")
     return value
+
+
+def contents(value: object) -> str:
+    """What a step of a path could have named, for the message."""
+    if isinstance(value, dict):
+        return ", ".join(map(str, value))
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "a single value"
 
 
 def formatted(value: object, spec: str) -> str:

@@ -1,26 +1,39 @@
-"""MkDocs hooks: the one place where the site machinery plugs into the build."""
+"""The MkDocs hooks: where the site machinery plugs into the build (listed in mkdocs.yml).
 
-from machinery import diagram_build, figures, live, runnable
+The three fences (```diagram, ```runnable, ```live) are registered with SuperFences in
+mkdocs.yml; everything else they need reaches the site from here.
+"""
+
+from pathlib import Path
+
+from machinery import bundle, fence, figures, live
+from machinery.diagram import svg
+from machinery.runnable import configure, runtime
 
 
-def on_config(config):
-    runnable.configure(config)
+def on_config(config):  # noqa: ANN001, ANN201 - MkDocs' hook signature
+    fence.Build.root = Path(config.config_file_path).resolve().parent
+    configure(config)
+    bundle.link_bundle(config)
     return config
 
 
-def on_pre_build(config):
+def on_pre_build(config):  # noqa: ANN001, ANN201, ARG001
     figures.start_build()
+    bundle.bundle()
 
 
-def on_files(files, config):
-    return runnable.add_runtime_files(files, config)
+def on_files(files, config):  # noqa: ANN001, ANN201
+    bundle.add_bundle(files, config)
+    runtime.add_runtime_files(files, config)
+    return files
 
 
-def on_page_markdown(markdown, page, config, files):
-    runnable.settings.page = page.file.src_uri
+def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001
+    fence.start_page(page.file.src_uri)
     live.start_page()
-    return figures.insert_figures(markdown, page.file.src_uri)
+    return figures.insert_figures(markdown)
 
 
-def on_page_content(html, page, config, files):
-    return diagram_build.share_icons(html)
+def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
+    return svg.share_icons(html)

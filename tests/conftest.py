@@ -7,20 +7,21 @@ The site is built once per test session into a temporary folder and served from
 from __future__ import annotations
 
 import functools
-import os
 import http.server
+import os
 import shutil
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlparse
 
 import pytest
 from mkdocs.config import load_config
-from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.files import get_files
+from mkdocs.structure.nav import get_navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -36,11 +37,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_site(destination: Path, *extra_args: str) -> subprocess.CompletedProcess[str]:
-    """Run a strict MkDocs build of the project into `destination`."""
+def build_site(destination: Path, project: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run a strict MkDocs build of `project` (by default this one) into `destination`.
+
+    It runs from the project's folder, so a copy of the project builds with its own machinery.
+    """
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination), *extra_args],
-        cwd=ROOT,
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(destination)],
+        cwd=project,
         capture_output=True,
         text=True,
         check=False,
@@ -52,12 +56,12 @@ def run_snippet(file: str, *args: str, merge_output: bool = False) -> subprocess
     """`python snippets/<file> <args>` from the project root, as a reader types it, with the
     interpreter settings the build uses. merge_output: stderr goes into stdout, as a terminal
     (and the page) shows them."""
-    from machinery import runnable
+    from machinery import snippet_runs
 
     return subprocess.run(
         [sys.executable, f"snippets/{file}", *args],
         cwd=ROOT,
-        env={**os.environ, **runnable.PYTHON_ENV, **runnable.BUILD_ONLY_ENV},
+        env={**os.environ, **snippet_runs.PYTHON_ENV, **snippet_runs.BUILD_ONLY_ENV},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merge_output else subprocess.PIPE,
         text=True,
@@ -94,7 +98,7 @@ def nav_pages() -> list[tuple[str, str]]:
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extra_headers: dict[str, str] = {}
+    extra_headers: ClassVar[dict[str, str]] = {}
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():

@@ -62,16 +62,16 @@ def blocks_of_site(site: Path) -> list[Block]:
         parser = BlockParser()
         parser.feed(html.read_text(encoding="utf-8"))
         page = html.parent.relative_to(site).as_posix()
-        for raw in parser.blocks:
-            found.append(
-                Block(
-                    page="" if page == "." else page + "/",
-                    file=raw["data-runnable-file"],
-                    args=tuple(json.loads(raw["data-runnable-args"])),
-                    time_limit=float(raw["data-runnable-time-limit"]),
-                    build_output=raw["output"],
-                )
+        found += [
+            Block(
+                page="" if page == "." else page + "/",
+                file=raw["data-runnable-file"],
+                args=tuple(json.loads(raw["data-runnable-args"])),
+                time_limit=float(raw["data-runnable-time-limit"]),
+                build_output=raw["output"],
             )
+            for raw in parser.blocks
+        ]
     return found
 
 

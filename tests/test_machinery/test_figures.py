@@ -16,7 +16,7 @@ def add_to_page(project: Path, text: str) -> None:
 
 
 def built_sentence(project: Path, out: Path) -> str:
-    result = build_site(out, "--config-file", str(project / "mkdocs.yml"))
+    result = build_site(out, project)
     assert result.returncode == 0, result.stderr
     html = (out / "glossary" / "index.html").read_text(encoding="utf-8")
     return re.search(r"Of [\d,]+ users, [\d,]+ were logged out\.", html).group(0)
@@ -39,7 +39,7 @@ def test_a_changed_default_changes_the_sentence(tmp_path: Path) -> None:
 def test_a_path_that_does_not_exist_fails_the_build_naming_page_and_path(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     add_to_page(project, "Lost: {{ crash.py --servers 5 | designs.stateful.totals.no_such_total }}.")
-    result = build_site(tmp_path / "out", "--config-file", str(project / "mkdocs.yml"))
+    result = build_site(tmp_path / "out", project)
     log = result.stdout + result.stderr
     assert result.returncode != 0
     assert "glossary.md" in log and "designs.stateful.totals.no_such_total" in log

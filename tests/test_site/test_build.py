@@ -86,7 +86,7 @@ def test_a_broken_link_fails_the_build_and_names_the_page(tmp_path: Path, link: 
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "glossary.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\n\nSee {link}.\n", encoding="utf-8")
-    result = build_site(tmp_path / "out", "--config-file", str(project / "mkdocs.yml"))
+    result = build_site(tmp_path / "out", project)
     assert result.returncode != 0
     log = result.stdout + result.stderr
     assert "glossary.md" in log and complaint in log

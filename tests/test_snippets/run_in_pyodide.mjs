@@ -9,7 +9,7 @@
 import { readFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
-const RUNNER = new URL("../../machinery/overrides/assets/python_runner.py", import.meta.url);
+const RUNNER = new URL("../../machinery/runnable/python_runner.py", import.meta.url);
 const request = JSON.parse(readFileSync(0, "utf8"));
 
 const started = performance.now();

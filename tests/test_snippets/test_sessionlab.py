@@ -88,6 +88,6 @@ def test_share_and_megabytes() -> None:
 
 
 def test_simulations_allow_as_many_servers_as_the_pictures_are_drawn_for() -> None:
-    from machinery import diagram_build
+    from machinery.diagram import figure
 
-    assert lab.DIAGRAM_SERVERS == diagram_build.MAX_SERVERS
+    assert lab.DIAGRAM_SERVERS == figure.MAX_SERVERS

@@ -1,0 +1,75 @@
+"""The ```live fence: a simulation from snippets/ that drives its architecture diagrams.
+
+    ```live
+    snippet: crash.py
+    servers: 2-8
+    views:
+      stateful: stateful.py
+      shared_store: stateless.py
+    controls:
+      servers: {label: Web servers, min: 2, max: 8}
+      users: {label: Users, min: 100, max: 10000, step: 100}
+    ```
+
+- snippet: a file of snippets/, shown as a ```runnable block (editor, Run, Stop, Reset);
+  `args` and `time_limit` work as in that fence.
+- views: which script of diagrams/ pictures which of the snippet's designs (the keys of
+  `designs` in its result). The reader switches between them.
+- servers: the server counts every picture is drawn for; a run shows the picture drawn
+  for its design's `diagram_servers`.
+- controls: parameters of the snippet (its --options) that the reader sets with sliders.
+  Changing one re-runs the snippet, with the editor's code, on those values.
+
+The build runs the snippet once with --json and puts that result in the page (live.html),
+so the pictures can be replayed before anything runs in the browser. live.js replays a
+result's timeline on the pictures and takes the result of every later run. It draws what
+the snippet says and computes nothing: the result's shape is described in
+snippets/sessionlab.py. spec.py checks the block against that result.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+from machinery import fence
+from machinery.diagram import figure, scripts
+from machinery.live.spec import LiveBlock
+
+
+class BlockNumbers:
+    """Numbers the live blocks of one page, so two blocks never share an input's id."""
+
+    counter = itertools.count(1)
+
+
+def start_page() -> None:
+    """Called for every page (on_page_markdown hook): numbers restart at 1."""
+    BlockNumbers.counter = itertools.count(1)
+
+
+@fence.guarded("live")
+def fence_format(source, language, css_class, options, md, **kwargs) -> str:  # noqa: ANN001, ANN003, ARG001 - SuperFences' signature
+    if options:
+        raise fence.FenceError(f"options go in the body, not the header ({', '.join(options)})")
+    live = LiveBlock.from_source(source)
+    designs = live.result["designs"]
+    first_view = next(iter(live.views))
+    return fence.render(
+        "live/live.html",
+        snippet=live.block.run.file,
+        result=json.dumps(live.result, separators=(",", ":")),
+        prefix=f"live-{live.block.run.file.removesuffix('.py')}-{next(BlockNumbers.counter)}",
+        views=[
+            (key, designs[key].get("label", key), key != first_view, view_figure(live, key, script))
+            for key, script in live.views.items()
+        ],
+        controls=live.controls,
+        parameters=live.result["parameters"],
+        runnable=live.block.html(),
+    )
+
+
+def view_figure(live: LiveBlock, key: str, script: str) -> str:
+    shown_first = live.result["designs"][key]["diagram_servers"]
+    return figure.cached_figure(scripts.script_path(script), live.servers, shown_first)

@@ -1,0 +1,251 @@
+/*
+ * Live diagrams: every ```live block (div.live, live.html) replays a
+ * simulation's timeline on its architecture pictures.
+ *
+ * A result (the build's, embedded in the page, then that of every run) has, for each
+ * design, the number of servers its picture needs and a list of snapshots: for each
+ * diagram node its status and a short note, plus counters and the minute's events (see
+ * snippets/sessionlab.py). This file only draws them: a node's status becomes its
+ * data-live-status (styled in live.css), its note a label on the picture, its share of
+ * the traffic the weight of the load balancer's edge to it. It computes nothing.
+ *
+ * Runs go through the block's runnable widget, by its events (see runnable.js): a control
+ * dispatches "runnable:run" with the controls' values as args, and "runnable:result"
+ * brings the new result. site.js mounts this component on every page.
+ */
+
+// Playing a timeline takes about this long, whatever its length, at no more than this pace.
+const PLAY_MS = 12_000;
+const SLOWEST_STEP_MS = 300;
+const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+
+class LiveDiagram {
+  constructor(root) {
+    this.root = root;
+    root.dataset.liveReady = "";
+    this.runnable = root.querySelector(".runnable");
+    this.views = new Map([...root.querySelectorAll(".live__view")].map((view) => [view.dataset.liveView, view]));
+    this.view = this.views.keys().next().value;
+    this.notice = root.querySelector(".live__notice");
+    this.event = root.querySelector(".live__event");
+    this.counters = root.querySelector(".live__counters");
+    this.scrub = root.querySelector(".live__scrub");
+    this.time = root.querySelector(".live__time");
+    this.playButton = root.querySelector(".live__play");
+    this.inputs = [...root.querySelectorAll(".live__controls input")];
+    this.timer = null;
+    this.wire();
+    for (const part of root.querySelectorAll(".live__readout, .live__playback, .live__controls")) part.hidden = false;
+    root.querySelector(".live__views").hidden = this.views.size < 2;
+    this.load(JSON.parse(root.dataset.liveResult), { play: false });
+  }
+
+  wire() {
+    const on = (selector, type, handler) => this.root.querySelector(selector)?.addEventListener(type, handler);
+    on(".live__back", "click", () => this.step(-1));
+    on(".live__forward", "click", () => this.step(1));
+    on(".live__play", "click", () => (this.timer ? this.pause() : this.play()));
+    on(".live__views", "change", (event) => this.showView(event.target.value));
+    this.scrub.addEventListener("input", () => {
+      this.pause();
+      this.index = Number(this.scrub.value);
+      this.render();
+    });
+    for (const input of this.inputs) {
+      input.addEventListener("input", () => (input.nextElementSibling.textContent = input.value));
+      input.addEventListener("change", () => this.runAgain());
+    }
+    this.runnable.addEventListener("runnable:result", (event) => this.load(event.detail.result, { play: true }));
+    this.runnable.addEventListener("runnable:end", (event) => this.afterRun(event.detail.status));
+  }
+
+  /** Show a result: at its end, or played from its start after a run (unless motion is reduced). */
+  load(result, { play }) {
+    if (!this.canShow(result)) {
+      this.say("This run's result has no timeline for these pictures, so they still show the previous run.");
+      return;
+    }
+    this.pause();
+    this.result = result;
+    this.say("");
+    this.syncControls(result.parameters ?? {});
+    const animate = play && !reducedMotion.matches;
+    this.index = animate ? 0 : Infinity;
+    this.render();
+    if (animate) this.play();
+  }
+
+  canShow(result) {
+    return [...this.views.keys()].every((key) => Array.isArray(result?.designs?.[key]?.timeline) && result.designs[key].timeline.length > 0);
+  }
+
+  get timeline() {
+    return this.result.designs[this.view].timeline;
+  }
+
+  showView(key) {
+    this.view = key;
+    this.render();
+  }
+
+  render() {
+    const design = this.result.designs[this.view];
+    const last = this.timeline.length - 1;
+    this.index = Math.max(0, Math.min(this.index, last));
+    const snapshot = this.timeline[this.index];
+    for (const [key, view] of this.views) view.hidden = key !== this.view;
+    const picture = this.showPicture(this.views.get(this.view), design.diagram_servers);
+    if (picture) paint(picture, snapshot);
+    this.showCounters(snapshot.counters);
+    this.showLatestEvent();
+    this.scrub.max = String(last);
+    this.scrub.value = String(this.index);
+    this.scrub.setAttribute("aria-valuetext", `minute ${snapshot.minute}`);
+    this.time.textContent = `Minute ${snapshot.minute} of ${this.timeline[last].minute}`;
+    this.root.dataset.liveMinute = String(snapshot.minute);
+  }
+
+  /** Reveal the picture drawn for this many servers; say so if there is none. */
+  showPicture(view, servers) {
+    const variants = [...view.querySelectorAll(".diagram-variant")];
+    for (const variant of variants) variant.hidden = Number(variant.dataset.servers) !== servers;
+    const picture = view.querySelector(`.diagram-variant[data-servers="${servers}"] svg`);
+    if (!picture) {
+      const counts = variants.map((variant) => Number(variant.dataset.servers));
+      this.say(`The pictures are drawn for ${counts[0]} to ${counts.at(-1)} servers; this run has ${servers}, so none is shown.`);
+    }
+    view.querySelector("figure").hidden = !picture;
+    return picture;
+  }
+
+  showCounters(counters) {
+    const rows = Object.entries(counters).flatMap(([label, value]) => {
+      const term = element("dt", label);
+      const detail = element("dd", typeof value === "number" ? value.toLocaleString("en-US") : String(value));
+      return [term, detail];
+    });
+    this.counters.replaceChildren(...rows);
+  }
+
+  /** The last thing that happened up to the current minute (announced once, when it changes). */
+  showLatestEvent() {
+    const happened = this.timeline.slice(0, this.index + 1).findLast((snapshot) => snapshot.events.length > 0);
+    const text = happened ? `Minute ${happened.minute}: ${happened.events.map((event) => event.text).join(" ")}` : "Nothing has happened yet.";
+    if (this.event.textContent !== text) this.event.textContent = text;
+  }
+
+  step(by) {
+    this.pause();
+    this.index += by;
+    this.render();
+  }
+
+  play() {
+    if (this.index >= this.timeline.length - 1) this.index = 0;
+    this.render();
+    this.playButton.textContent = "Pause";
+    const step = Math.min(SLOWEST_STEP_MS, PLAY_MS / this.timeline.length);
+    this.timer = setInterval(() => {
+      if (this.index >= this.timeline.length - 1) return this.pause();
+      this.index += 1;
+      this.render();
+    }, step);
+  }
+
+  pause() {
+    clearInterval(this.timer);
+    this.timer = null;
+    this.playButton.textContent = "Play";
+  }
+
+  say(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+  }
+
+  syncControls(parameters) {
+    for (const input of this.inputs) {
+      const value = parameters[input.dataset.liveParameter];
+      if (value === undefined) continue;
+      input.value = String(value);
+      input.nextElementSibling.textContent = input.value;
+    }
+  }
+
+  /** Run the editor's code with the controls' values (after the run under way, if any). */
+  runAgain() {
+    const args = this.inputs.flatMap((input) => [input.dataset.liveOption, input.value]);
+    this.runnable.dispatchEvent(new CustomEvent("runnable:run", { detail: { args } }));
+  }
+
+  afterRun(status) {
+    if (status !== "done") {
+      this.say(`The run ${status === "stopped" ? "was stopped" : "failed (see its output below)"}: the pictures still show the previous result.`);
+    }
+  }
+
+  dispose() {
+    this.pause();
+  }
+}
+
+/** Draw one snapshot on a picture: statuses, notes and the weight of each server's traffic. */
+function paint(picture, snapshot) {
+  for (const [id, state] of Object.entries(snapshot.nodes)) {
+    const node = picture.querySelector(`[id="${CSS.escape(id)}"]`);
+    if (!node) continue;
+    node.dataset.liveStatus = state.status;
+    setNote(node, state.note);
+    const edge = picture.querySelector(`[id="edge-lb-${CSS.escape(id)}"]`);
+    if (edge) {
+      edge.dataset.liveTraffic = state.traffic > 0 ? "some" : "none";
+      edge.style.setProperty("--live-traffic", String(state.traffic));
+    }
+  }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A small label on the lower edge of a node's icon (or box), created once and then updated; none if the note is empty. */
+function setNote(node, text) {
+  const note = node.querySelector(":scope > .live-note") ?? createNote(node);
+  const [plate, label] = note.children;
+  note.style.display = text ? "" : "none";
+  if (label.textContent === text) return;
+  label.textContent = text;
+  const size = label.getBBox();
+  for (const [name, value] of Object.entries({ x: size.x - 4, y: size.y - 1, width: size.width + 8, height: size.height + 2 })) {
+    plate.setAttribute(name, String(value));
+  }
+}
+
+function createNote(node) {
+  const anchor = (node.querySelector("use.icon") ?? node).getBBox();
+  const note = document.createElementNS(SVG, "g");
+  note.setAttribute("class", "live-note");
+  const plate = note.appendChild(document.createElementNS(SVG, "rect"));
+  plate.setAttribute("rx", "3");
+  const label = note.appendChild(document.createElementNS(SVG, "text"));
+  label.setAttribute("x", String(anchor.x + anchor.width / 2));
+  label.setAttribute("y", String(anchor.y + anchor.height - 6));
+  label.setAttribute("text-anchor", "middle");
+  return node.appendChild(note);
+}
+
+function element(tag, text) {
+  const node = document.createElement(tag);
+  node.textContent = text;
+  return node;
+}
+
+const diagrams = new Set();
+
+/** Set up the blocks of the page now shown; let go of those of the page left behind. */
+export function mount(root) {
+  for (const diagram of diagrams) {
+    if (diagram.root.isConnected) continue;
+    diagram.dispose();
+    diagrams.delete(diagram);
+  }
+  for (const block of root.querySelectorAll(".live:not([data-live-ready])")) diagrams.add(new LiveDiagram(block));
+}

@@ -1,0 +1,113 @@
+"""The diagram scripts of diagrams/: the ids, classes and words each picture must carry."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from machinery.diagram import figure, scripts
+from tests.test_diagrams.ids import DIAGRAMS, EXPECTED_IDS, SERVER_COUNTS
+
+SVG = "{http://www.w3.org/2000/svg}"
+SCRIPTS = [path.name for path in scripts.script_files(DIAGRAMS)]
+
+
+@pytest.fixture(scope="module", params=SCRIPTS)
+def script(request: pytest.FixtureRequest) -> scripts.Script:
+    return scripts.load_script(DIAGRAMS / request.param)
+
+
+@pytest.fixture(scope="module")
+def variants(script: scripts.Script) -> dict[int, str]:
+    """Every server count of the script, as the standalone SVG `make diagrams` writes."""
+    return {count: figure.render_standalone(script, count) for count in SERVER_COUNTS}
+
+
+def ids_in(svg: ET.Element) -> list[str]:
+    return [element.get("id") for element in svg.iter() if element.get("id")]
+
+
+def test_every_script_has_expected_ids_listed() -> None:
+    assert SCRIPTS, "no diagram scripts found"
+    assert sorted(SCRIPTS) == sorted(EXPECTED_IDS), "add new scripts to EXPECTED_IDS in ids.py"
+
+
+def test_no_package_marker_shadows_the_diagrams_library() -> None:
+    assert not (DIAGRAMS / "__init__.py").exists()
+
+
+def test_scripts_are_drawn_with_a_server_count(script: scripts.Script) -> None:
+    # The reader may pick 2..6 servers, so every picture of a cluster takes the count.
+    assert script.takes_servers
+    assert script.default_servers == 3
+
+
+def test_expected_ids_are_present(script: scripts.Script, variants: dict[int, str]) -> None:
+    for count, svg in variants.items():
+        ids = ids_in(ET.fromstring(svg))
+        missing = EXPECTED_IDS[script.path.name](count) - set(ids)
+        assert not missing, f"{script.path.name} servers={count} lacks {sorted(missing)}"
+        assert len(ids) == len(set(ids)), "an id is used twice in one SVG"
+        assert not [item for item in ids if re.fullmatch(r"(node|edge|clust|graph)\d+", item)], "Graphviz default ids"
+
+
+def test_nodes_and_edges_carry_classes(variants: dict[int, str]) -> None:
+    root = ET.fromstring(next(iter(variants.values())))
+    groups = {element.get("id"): element.get("class", "") for element in root.iter(f"{SVG}g")}
+    for element_id, classes in groups.items():
+        if element_id is None:
+            continue
+        kind = classes.split()[0]
+        assert kind in {"node", "edge", "cluster"}, (element_id, classes)
+        assert len(classes.split()) >= 2, f"{element_id} has no class of its own: {classes!r}"
+    web = groups.get("web-1") or groups.get("all-to-all-web-1")
+    assert web == "node server"
+
+
+def test_failure_diagram_marks_the_failed_server() -> None:
+    svg = figure.render_standalone(scripts.load_script(DIAGRAMS / "sticky_failure.py"))
+    groups = {element.get("id"): element.get("class") for element in ET.fromstring(svg).iter(f"{SVG}g")}
+    assert groups["web-2"] == "node server down"
+    assert groups["sessions-web-2"] == "node sessions lost"
+    assert groups["edge-lb-web-2"] == "edge affinity broken"
+    assert groups["web-1"] == "node server"
+
+
+def test_text_alternative_and_caption(script: scripts.Script) -> None:
+    assert len(script.caption) > 40 and len(script.alt) > 80
+    html = ET.fromstring(figure.render_figure(script.path, (2, 3, 4), 3))
+    pictures = html.findall(f"div/{SVG}svg")
+    assert [svg.get("role") for svg in pictures] == ["img"] * 3
+    labels = [svg.get("aria-label") for svg in pictures]
+    assert all(label and "{" not in label for label in labels)
+    if "{servers}" in script.alt:
+        assert len(set(labels)) == 3, "the text alternative should name each variant's server count"
+    assert html.findtext("figcaption") == script.caption
+
+
+def test_each_variant_shows_its_own_number_of_web_servers(script: scripts.Script) -> None:
+    html = ET.fromstring(figure.render_figure(script.path, tuple(SERVER_COUNTS), 3))
+    for count, wrapper in zip(SERVER_COUNTS, html.findall("div"), strict=True):
+        servers = [g for g in wrapper.iter(f"{SVG}g") if g.get("class", "").startswith("node server")]
+        assert len({g.get("id").rsplit("-", 1)[-1] for g in servers if "web-" in g.get("id")}) == count
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_script_runs_without_the_renderer_writing_files(name: str, tmp_path: Path) -> None:
+    """A script only describes a graph: drawing it in a fresh folder leaves the folder empty."""
+    code = (
+        "import runpy, sys; sys.path.insert(0, sys.argv[1]);"
+        "canvas = runpy.run_path(sys.argv[1] + '/' + sys.argv[2])['draw']();"
+        "print(len(canvas.dot.source))"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(DIAGRAMS), name], cwd=tmp_path,
+                            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 100
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,120 @@
+"""Shared by the renderer's tests: a throwaway MkDocs project that uses the ```diagram
+fence, a page of every figure, and a tiny PNG reader for screenshots."""
+
+from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from machinery.diagram import figure
+from tests.conftest import ROOT
+from tests.test_diagrams.ids import SERVER_COUNTS
+
+# A throwaway MkDocs project
+
+def mkdocs_config(site_name: str = "diagram test") -> str:
+    return f"""site_name: {site_name}
+docs_dir: docs
+theme:
+  name: material
+  custom_dir: {ROOT / "machinery" / "theme"}
+  font: false
+  palette:
+    - scheme: default
+    - scheme: slate
+hooks:
+  - {ROOT / "machinery" / "hooks.py"}
+markdown_extensions:
+  - md_in_html
+  - pymdownx.superfences:
+      custom_fences:
+        - name: diagram
+          class: diagram
+          validator: !!python/name:machinery.fence.accept_options
+          format: !!python/name:machinery.diagram.fence_format
+"""
+
+
+def fence(script: str, options: str = "") -> str:
+    return f"```diagram {options}".rstrip() + f"\n{script}\n```\n"
+
+
+def every_variant(paths: list[Path]) -> str:
+    """Markdown holding each script's figure for 2-6 servers (3 shown), as a live block has them."""
+    return "\n\n".join(figure.render_figure(path, tuple(SERVER_COUNTS), 3) for path in paths) + "\n"
+
+
+def write_project(folder: Path, markdown: str) -> Path:
+    (folder / "docs").mkdir(parents=True, exist_ok=True)
+    (folder / "mkdocs.yml").write_text(mkdocs_config())
+    (folder / "docs" / "index.md").write_text(markdown)
+    return folder
+
+
+def project_env(diagrams_dir: Path, cache: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "NO_MKDOCS_2_WARNING": "1",
+        "SITE_DIAGRAMS_DIR": str(diagrams_dir),
+        "SITE_DIAGRAMS_CACHE": str(cache),
+        **extra,
+    }
+
+
+def build_project(folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder / "site")],
+        cwd=folder, env=env, capture_output=True, text=True, check=False,
+    )
+
+
+# Reading screenshots without an imaging library
+
+def decode_png(data: bytes) -> list[tuple[int, int, int]]:
+    """The RGB pixels of an 8-bit, non-interlaced RGB or RGBA PNG (what Chromium writes)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, compressed = 8, b""
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        position += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            compressed += body
+    assert depth == 8 and interlace == 0 and colour_type in (2, 6), "unexpected PNG format"
+    channels = 3 if colour_type == 2 else 4
+    raw = zlib.decompress(compressed)
+    stride = width * channels
+    previous = bytearray(stride)
+    pixels: list[tuple[int, int, int]] = []
+    for row in range(height):
+        start = row * (stride + 1)
+        line = unfilter(raw[start], bytearray(raw[start + 1:start + 1 + stride]), previous, channels)
+        pixels += [tuple(line[x:x + 3]) for x in range(0, stride, channels)]  # type: ignore[misc]
+        previous = line
+    return pixels
+
+
+def unfilter(kind: int, line: bytearray, previous: bytearray, channels: int) -> bytearray:
+    for index in range(len(line)):
+        left = line[index - channels] if index >= channels else 0
+        up = previous[index]
+        up_left = previous[index - channels] if index >= channels else 0
+        if kind == 1:
+            line[index] = (line[index] + left) & 0xFF
+        elif kind == 2:
+            line[index] = (line[index] + up) & 0xFF
+        elif kind == 3:
+            line[index] = (line[index] + (left + up) // 2) & 0xFF
+        elif kind == 4:
+            estimate = left + up - up_left
+            distances = (abs(estimate - left), abs(estimate - up), abs(estimate - up_left))
+            predictor = (left, up, up_left)[distances.index(min(distances))]
+            line[index] = (line[index] + predictor) & 0xFF
+    return line

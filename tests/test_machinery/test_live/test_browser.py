@@ -1,0 +1,352 @@
+"""Live diagrams in Chromium: the crash simulation replayed on its pictures.
+
+One page (the crash experiment on the stateful page) is shared by the tests, as a reader
+keeps it open, so Pyodide loads once. Expected numbers come from CPython running the
+same snippet with the same options.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import RequestLog
+from tests.test_machinery.conftest import cpython_output, live_blocks
+
+PAGE = "stateful/"
+SNIPPET = "crash.py"
+FINISHED = ("done", "error", "stopped")
+
+
+def expected(*args: str) -> dict:
+    return json.loads(cpython_output(SNIPPET, (*args, "--json")))
+
+
+class Live:
+    """The live block of the crash experiment, driven like a reader does."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.root = page.locator(f'.live[data-live-snippet="{SNIPPET}"]')
+        self.block = self.root.locator(".runnable")
+
+    def node(self, node_id: str):
+        return self.root.locator(f'.live__view:not([hidden]) .diagram-variant:not([hidden]) [id="{node_id}"]')
+
+    def status(self, node_id: str) -> str | None:
+        return self.node(node_id).get_attribute("data-live-status")
+
+    def note(self, node_id: str) -> str:
+        return self.node(node_id).locator(".live-note text").text_content()
+
+    def counters(self) -> dict[str, str]:
+        terms = self.root.locator(".live__counters dt").all_text_contents()
+        values = self.root.locator(".live__counters dd").all_text_contents()
+        return dict(zip(terms, values, strict=True))
+
+    def visible_servers(self) -> int:
+        return int(self.root.locator(".live__view:not([hidden]) .diagram-variant:not([hidden])").get_attribute("data-servers"))
+
+    def minute(self) -> int:
+        return int(self.root.get_attribute("data-live-minute"))
+
+    def runs(self) -> int:
+        """How many runs have ended (counted by `count_runs`)."""
+        return int(self.block.get_attribute("data-test-runs") or 0)
+
+    def count_runs(self) -> None:
+        self.block.evaluate("b => b.addEventListener('runnable:end', () => (b.dataset.testRuns = Number(b.dataset.testRuns || 0) + 1))")
+
+    def wait_for_runs_after(self, ended: int) -> None:
+        """Until a run that started after `ended` runs had ended is over, and none is under way."""
+        self.page.wait_for_function(
+            "([b, ended, finished]) => Number(b.dataset.testRuns || 0) > ended && finished.includes(b.dataset.state)",
+            arg=[self.block.element_handle(), ended, list(FINISHED)],
+            timeout=60_000,
+        )
+
+    def watch_results(self, parameter: str) -> None:
+        """Note each run's value of this parameter in data-test-last (see wait_for_a_result_with)."""
+        self.block.evaluate(
+            "(b, name) => b.addEventListener('runnable:result', (e) => (b.dataset.testLast = String(e.detail.result.parameters[name])))",
+            parameter,
+        )
+
+    def wait_for_a_result_with(self, value: int) -> None:
+        """Until the last run's result has this value of the watched parameter, and no run is under way.
+
+        Each slider step asks for a run; a step taken while one runs waits, and a later step
+        replaces it, so how many runs a burst of steps makes depends on the machine's speed.
+        """
+        self.page.wait_for_function(
+            "([b, value, finished]) => b.dataset.testLast === String(value) && finished.includes(b.dataset.state)",
+            arg=[self.block.element_handle(), value, list(FINISHED)],
+            timeout=60_000,
+        )
+
+    def run(self) -> None:
+        ended = self.runs()
+        self.block.get_by_role("button", name="Run", exact=True).click()
+        self.wait_for_runs_after(ended)
+
+    def choose_view(self, label: str) -> None:
+        self.root.get_by_role("radio", name=label).check()
+
+    def to_the_end(self) -> None:
+        self.root.get_by_role("slider", name="Time").press("End")
+
+
+def shown(counters: dict) -> dict[str, str]:
+    """Counters as the page writes them."""
+    return {label: f"{value:,}" for label, value in counters.items()}
+
+
+@pytest.fixture(scope="module")
+def reader(browser, site_url: str) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.request_log = RequestLog()
+    context.on("request", page.request_log.record)
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(site_url + PAGE)
+    Live(page).count_runs()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def live(reader) -> Live:
+    live = Live(reader)
+    live.root.locator(".live__counters dt").first.wait_for()
+    live.choose_view("Stateful (sticky)")
+    return live
+
+
+def test_before_any_run_the_build_result_shows_the_end_of_the_crash(live: Live) -> None:
+    result = expected()
+    final = result["designs"]["stateful"]["timeline"][-1]
+    assert live.visible_servers() == result["parameters"]["servers"]
+    assert live.status("web-2") == "down" and live.note("web-2") == "crashed"
+    assert live.status("sessions-web-2") == "down"
+    assert live.status("web-1") == "up" and live.note("web-1") == final["nodes"]["web-1"]["note"]
+    assert live.counters() == shown(final["counters"])
+    assert live.root.locator(".live__event").text_content().startswith("Minute 31: The load balancer notices")
+
+
+def test_after_a_crash_run_the_crashed_node_looks_crashed_and_the_counters_are_pythons(live: Live) -> None:
+    editor = live.block.locator(".cm-content")
+    editor.wait_for()
+    editor.click()
+    live.page.keyboard.press("ControlOrMeta+a")
+    code = live.page.evaluate("() => document.querySelector('.live .runnable__code pre code').textContent")
+    live.page.keyboard.insert_text(code.replace("CRASH_SERVER = 2", "CRASH_SERVER = 3"))
+    try:
+        live.run()
+        live.to_the_end()
+        result = json.loads(cpython_output(SNIPPET, ("--crash-server", "3", "--json")))
+        assert live.status("web-3") == "down" and live.status("web-2") == "up"
+        # The crashed look: faded icon, label in the alert colour, no traffic on its edge.
+        assert float(style_after_transitions(live.node("web-3").locator("use.icon"), "opacity")) < 0.5
+        assert style_after_transitions(live.node("web-3").locator("text").first, "fill") != style_after_transitions(
+            live.node("web-1").locator("text").first, "fill"
+        )
+        edge = live.root.locator('.live__view:not([hidden]) .diagram-variant:not([hidden]) [id="edge-lb-web-3"]')
+        assert edge.get_attribute("data-live-traffic") == "none"
+        assert live.counters() == shown(result["designs"]["stateful"]["timeline"][-1]["counters"])
+    finally:
+        live.block.get_by_role("button", name="Reset", exact=True).click()
+        live.run()  # the file's own code again, for the other tests
+
+
+def style_after_transitions(locator, property_name: str) -> str:
+    return locator.evaluate(
+        "(e, name) => { e.getAnimations().forEach((a) => a.finish()); return getComputedStyle(e)[name]; }", property_name
+    )
+
+
+def test_playback_steps_and_scrubs_change_the_picture(live: Live) -> None:
+    timeline = expected()["designs"]["stateful"]["timeline"]
+    slider = live.root.get_by_role("slider", name="Time")
+    slider.press("End")
+    crash_minute = next(snap["minute"] for snap in timeline if snap["events"])
+    for _ in range(len(timeline) - 1 - crash_minute + 1):
+        live.root.get_by_role("button", name="Step back").click()
+    assert live.minute() == crash_minute - 1
+    assert live.status("web-2") == "up" and live.note("web-2") == timeline[crash_minute - 1]["nodes"]["web-2"]["note"]
+    assert live.counters() == shown(timeline[crash_minute - 1]["counters"])
+    live.root.get_by_role("button", name="Step forward").click()
+    assert live.status("web-2") == "down" and live.minute() == crash_minute
+    slider.press("Home")
+    assert live.minute() == 0 and live.counters() == shown(timeline[0]["counters"])
+    play = live.root.get_by_role("button", name="Play")
+    play.click()
+    live.page.wait_for_function("(root) => Number(root.dataset.liveMinute) >= 3", arg=live.root.element_handle())
+    live.root.get_by_role("button", name="Pause").click()
+    paused_at = live.minute()
+    live.page.wait_for_timeout(800)
+    assert live.minute() == paused_at
+
+
+def test_the_views_show_each_design_on_its_own_picture(live: Live) -> None:
+    result = expected()
+    live.choose_view("Shared store")
+    live.to_the_end()
+    assert live.root.locator(".live__view:not([hidden]) figure").get_attribute("data-diagram") == "stateless"
+    final = result["designs"]["shared_store"]["timeline"][-1]
+    assert live.note("session-store") == final["nodes"]["session-store"]["note"] == "2,000 sessions"
+    assert live.status("web-2") == "down"
+    assert live.counters() == shown(final["counters"])
+    assert live.counters()["Sessions lost"] == "0"
+
+
+def test_everything_works_from_the_keyboard_and_the_controls_rerun_with_new_values(live: Live) -> None:
+    page = live.page
+    slider = live.root.get_by_label("Web servers", exact=True)
+    slider.focus()
+    live.watch_results("users")
+    page.keyboard.press("ArrowRight")  # 4 -> 5 servers: a run starts
+    users = live.root.get_by_label("Users", exact=True)
+    users.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")  # 2,000 -> 1,500 users, one step at a time
+    live.wait_for_a_result_with(1500)
+    result = expected("--servers", "5", "--users", "1500", "--crash-at", "30", "--detect-minutes", "1")
+    live.root.get_by_role("slider", name="Time").press("End")
+    assert live.block.get_attribute("data-state") == "done"
+    assert live.visible_servers() == 5
+    assert live.root.locator(".live__view:not([hidden]) .diagram-variant:not([hidden]) g.node.server").count() == 5
+    assert live.counters() == shown(result["designs"]["stateful"]["timeline"][-1]["counters"])
+    assert live.note("web-1") == result["designs"]["stateful"]["timeline"][-1]["nodes"]["web-1"]["note"]
+    # The playback controls are reachable and work with Tab and Enter.
+    live.root.get_by_role("button", name="Step back").focus()
+    page.keyboard.press("Enter")
+    assert live.minute() == result["parameters"]["minutes"] - 2
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Play"
+    # Put the controls back for the other tests.
+    ended = live.runs()
+    slider.fill("4")
+    users.fill("2000")
+    users.dispatch_event("change")
+    live.wait_for_runs_after(ended)
+
+
+def test_a_run_that_fails_keeps_the_last_picture_and_says_so(live: Live) -> None:
+    live.to_the_end()  # stops any playback
+    before = live.counters()
+    editor = live.block.locator(".cm-content")
+    editor.click()
+    live.page.keyboard.press("ControlOrMeta+a")
+    live.page.keyboard.insert_text("import crash\ncrash.simulate(servers=0)\n")
+    live.run()
+    assert live.block.get_attribute("data-state") == "error"
+    assert "ValueError: SERVERS (--servers) must be at least 2, got 0" in live.block.locator(".runnable__stderr").text_content()
+    assert "failed" in live.root.locator(".live__notice").text_content()
+    assert live.counters() == before
+    live.block.get_by_role("button", name="Reset", exact=True).click()
+    live.run()
+    assert live.root.locator(".live__notice").is_hidden()
+
+
+def test_no_error_and_no_request_leaves_127_0_0_1(reader) -> None:
+    assert reader.errors == []
+    assert reader.request_log.external() == []
+
+
+def test_with_reduced_motion_a_run_shows_its_end_without_playing(browser, site_url: str) -> None:
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.count_runs()
+    live.root.locator(".live__counters dt").first.wait_for()
+    live.block.locator(".cm-content").wait_for()
+    live.run()
+    last_minute = expected()["parameters"]["minutes"] - 1
+    assert live.minute() == last_minute
+    page.wait_for_timeout(800)
+    assert live.minute() == last_minute and live.root.get_by_role("button", name="Play").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_live_block_fits_a_phone_in_both_schemes(browser, site_url: str, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.root.locator(".live__counters dt").first.wait_for()
+    for name in ("Step back", "Play", "Step forward"):
+        assert live.root.get_by_role("button", name=name).is_visible()
+    assert live.root.get_by_label("Web servers", exact=True).is_visible()
+    # Only the picture may scroll sideways, inside its own box; the page does not.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    note_fill = live.node("web-1").locator(".live-note text").evaluate("e => getComputedStyle(e).fill")
+    plate_fill = live.node("web-1").locator(".live-note rect").evaluate("e => getComputedStyle(e).fill")
+    assert note_fill != plate_fill
+    context.close()
+
+
+def test_after_instant_navigation_away_and_back_the_live_block_works(browser, instant_site_url: str, plain_page: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(instant_site_url + plain_page)
+    page.evaluate("window.notReloaded = true")
+    for target in (PAGE, plain_page, PAGE):
+        leaving = page.locator("article").element_handle()
+        page.evaluate_handle(
+            "(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)", instant_site_url + target
+        ).click()
+        page.wait_for_function("(article) => !article.isConnected", arg=leaving)
+    assert page.evaluate("window.notReloaded") is True
+    live = Live(page)
+    live.count_runs()
+    live.root.locator(".live__counters dt").first.wait_for()
+    assert page.locator(".live .live__playback:not([hidden])").count() == page.locator(".live").count()
+    ended = live.runs()
+    slider = live.root.get_by_label("Crash at minute", exact=True)
+    slider.fill("20")
+    slider.dispatch_event("change")
+    live.wait_for_runs_after(ended)
+    live.to_the_end()
+    result = expected("--servers", "4", "--users", "2000", "--crash-at", "20", "--detect-minutes", "1")
+    assert live.counters() == shown(result["designs"]["stateful"]["timeline"][-1]["counters"])
+    assert live.root.locator(".live__event").text_content().startswith("Minute 21:")
+    context.close()
+
+
+# Runs in the page: what the visible picture shows for these node ids, [status, note] each.
+DRAWN = """(picture, ids) => Object.fromEntries(ids.map((id) => {
+  const node = picture.querySelector(`[id="${id}"]`);
+  return [id, node && [node.dataset.liveStatus, node.querySelector(":scope > .live-note text")?.textContent ?? ""]];
+}))"""
+
+
+def test_every_live_block_draws_exactly_what_its_result_says(browser, site_url: str, built_site) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    for path, snippet, _, result in live_blocks(built_site):
+        page.goto(site_url + path)
+        live = Live(page)
+        live.root = page.locator(f'.live[data-live-snippet="{snippet}"]')
+        live.root.locator(".live__counters dt").first.wait_for()
+        time = live.root.get_by_role("slider", name="Time")
+        for view in live.root.locator(".live__views input").evaluate_all("inputs => inputs.map((i) => i.value)"):
+            live.root.locator(f'.live__views input[value="{view}"]').check()
+            timeline = result["designs"][view]["timeline"]
+            moments = sorted({0, len(timeline) - 1, *(i for i, snapshot in enumerate(timeline) if snapshot["events"])})
+            for index in moments:
+                time.fill(str(index))
+                snapshot = timeline[index]
+                assert live.visible_servers() == result["designs"][view]["diagram_servers"]
+                picture = live.root.locator(".live__view:not([hidden]) .diagram-variant:not([hidden]) svg")
+                drawn = picture.evaluate(DRAWN, list(snapshot["nodes"]))
+                expected = {node: [state["status"], state["note"]] for node, state in snapshot["nodes"].items()}
+                assert drawn == expected, (path, view, snapshot["minute"])
+                # Compared as numbers: JSON cannot tell 1.0 from 1, so the page writes "1".
+                shown_values = {label: float(text.replace(",", "")) for label, text in live.counters().items()}
+                assert shown_values == snapshot["counters"], (path, view, snapshot["minute"])
+    context.close()

@@ -1,0 +1,399 @@
+"""The runnable widget in Chromium, against the built site served from 127.0.0.1.
+
+Most tests share one page (`reader`) so Pyodide loads once; each starts by putting its
+block back to the file's code. Stop is tested both ways: without cross-origin isolation
+(GitHub Pages: the worker is replaced) and with it (COOP/COEP: KeyboardInterrupt).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from mkdocs.config import load_config
+
+from machinery import snippet_runs
+from tests.conftest import ROOT, RequestLog
+
+FINISHED = ("done", "error", "stopped")
+ENDLESS_LOOP_TYPED = "while True:\npass"  # Enter after the colon indents the next line
+ENDLESS_LOOP = "while True:\n    pass"
+
+# Runs in the page: the editor's text, through CodeMirror's public API.
+EDITOR_TEXT = """async (block) => {
+  const url = new URL("editor.js", document.querySelector("script[src$='site.js']").src);
+  const { EditorView } = await import(url.href);
+  return EditorView.findFromDOM(block.querySelector(".cm-editor")).state.doc.toString();
+}"""
+# Runs in the page: click a button and measure how long until the block reaches `state`.
+CLICK_AND_TIME = """([block, selector, states]) => new Promise((resolve) => {
+  const start = performance.now();
+  const observer = new MutationObserver(() => {
+    if (states.includes(block.dataset.state)) { observer.disconnect(); resolve(performance.now() - start); }
+  });
+  observer.observe(block, { attributes: true, attributeFilter: ["data-state"] });
+  block.querySelector(selector).click();
+})"""
+# Runs in the page: how long a zero-delay timer waits, i.e. whether the main thread is free.
+TIMER_DELAY = "() => new Promise((resolve) => { const t = performance.now(); setTimeout(() => resolve(performance.now() - t), 0); })"
+
+
+@dataclass
+class Widget:
+    """One block on a Playwright page, driven like a reader does."""
+
+    page: object
+    index: int
+
+    @property
+    def element(self):
+        return self.page.locator(".runnable").nth(self.index)
+
+    @property
+    def file(self) -> str:
+        return self.element.get_attribute("data-runnable-file")
+
+    @property
+    def state(self) -> str:
+        return self.element.get_attribute("data-state")
+
+    @property
+    def status(self) -> str:
+        return self.element.locator(".runnable__status").text_content()
+
+    @property
+    def output(self) -> str:
+        return self.element.locator(".runnable__live code").text_content()
+
+    def button(self, name: str):
+        return self.element.get_by_role("button", name=name, exact=True)
+
+    def wait_until_editable(self) -> None:
+        self.element.locator(".cm-content").wait_for()
+
+    def code(self) -> str:
+        return self.page.evaluate(EDITOR_TEXT, self.element.element_handle())
+
+    def replace_code(self, text: str, *, type_it: bool = False) -> None:
+        """Select everything in the editor and type (or paste) `text` over it."""
+        self.element.locator(".cm-content").click()
+        self.page.keyboard.press("ControlOrMeta+a")
+        if type_it:
+            self.page.keyboard.type(text)
+        else:
+            self.page.keyboard.insert_text(text)
+
+    def wait_for(self, *states: str, timeout: float = 30) -> None:
+        self.page.wait_for_function(
+            "([block, states]) => states.includes(block.dataset.state)",
+            arg=[self.element.element_handle(), list(states)],
+            timeout=timeout * 1000,
+        )
+
+    def run(self, timeout: float = 40) -> str:
+        self.button("Run").click()
+        self.wait_for(*FINISHED, timeout=timeout)
+        return self.state
+
+    def click_and_time(self, button_class: str, *states: str) -> float:
+        """Milliseconds from clicking the button to the block reaching one of `states`."""
+        return self.page.evaluate(CLICK_AND_TIME, [self.element.element_handle(), f".runnable__{button_class}", list(states)])
+
+    def reset(self) -> None:
+        self.button("Reset").click()
+
+
+def file_text(name: str) -> str:
+    return (ROOT / "snippets" / name).read_text(encoding="utf-8")
+
+
+def default_time_limit() -> float:
+    configured = load_config(str(ROOT / "mkdocs.yml")).extra["runnable"].get("time_limit")
+    return float(configured or snippet_runs.DEFAULT_TIME_LIMIT)
+
+
+def open_page(browser, url: str, **context_options) -> object:
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    page.request_log = RequestLog()
+    context.on("request", page.request_log.record)
+    page.goto(url)
+    return page
+
+
+@pytest.fixture(scope="module")
+def first_block(runnable_blocks):
+    return runnable_blocks[0]
+
+
+@pytest.fixture(scope="module")
+def reader(browser, instant_site_url: str, first_block) -> Iterator[object]:
+    """One page with runnable code, shared by the tests below, as a reader would keep it open."""
+    page = open_page(browser, instant_site_url + first_block.page)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def widget(reader, instant_site_url: str, first_block) -> Widget:
+    """The first block of the shared page, showing the file's code and idle."""
+    if reader.url != instant_site_url + first_block.page:
+        reader.goto(instant_site_url + first_block.page)
+    block = Widget(reader, 0)
+    block.wait_until_editable()
+    if block.state in ("loading", "running"):
+        block.button("Stop").click()
+        block.wait_for(*FINISHED)
+    block.reset()
+    return block
+
+
+def test_run_prints_what_cpython_prints_for_every_embedded_snippet(browser, site_url: str, runnable_blocks, expected_output) -> None:
+    pages = sorted({block.page for block in runnable_blocks})
+    for path in pages:
+        page = open_page(browser, site_url + path)
+        on_page = [block for block in runnable_blocks if block.page == path]
+        for index, block in enumerate(on_page):
+            widget = Widget(page, index)
+            assert widget.file == block.file
+            assert widget.run() == "done", (block, widget.status, widget.output)
+            assert widget.output == expected_output(block.file, block.args), block
+            assert widget.status.startswith("Done in ")
+        page.context.close()
+
+
+def test_stop_ends_an_endless_loop_typed_in_the_editor_within_a_second(widget: Widget, expected_output, first_block) -> None:
+    widget.replace_code(ENDLESS_LOOP_TYPED, type_it=True)
+    assert widget.code() == ENDLESS_LOOP
+    widget.button("Run").click()
+    widget.wait_for("running")
+    widget.page.wait_for_timeout(300)
+    assert widget.page.evaluate(TIMER_DELAY) < 100  # Python runs in the worker: the page is free
+    assert widget.click_and_time("stop", "stopped") < 1000
+    assert widget.status.startswith("Stopped after ")
+    widget.reset()
+    assert widget.run() == "done"
+    assert widget.output == expected_output(first_block.file, first_block.args)
+
+
+def test_the_time_limit_stops_a_run_nobody_stops(browser, instant_site_url: str, runnable_blocks) -> None:
+    limit = default_time_limit()
+    block = next((b for b in runnable_blocks if b.time_limit == limit), min(runnable_blocks, key=lambda b: b.time_limit))
+    page = open_page(browser, instant_site_url + block.page)
+    widget = Widget(page, [b for b in runnable_blocks if b.page == block.page].index(block))
+    widget.wait_until_editable()
+    widget.replace_code(ENDLESS_LOOP)
+    widget.button("Run").click()
+    widget.wait_for("running")
+    took = widget.page.evaluate(
+        """(block) => new Promise((resolve) => {
+             const start = performance.now();
+             new MutationObserver((_, observer) => {
+               if (block.dataset.state === "stopped") { observer.disconnect(); resolve(performance.now() - start); }
+             }).observe(block, { attributes: true });
+           })""",
+        widget.element.element_handle(),
+    )
+    assert block.time_limit * 1000 - 100 < took < block.time_limit * 1000 + 1000
+    assert widget.status == f"Stopped: the run exceeded the {block.time_limit:g} s time limit"
+    widget.reset()
+    assert widget.run() == "done"
+    page.context.close()
+
+
+def test_stop_interrupts_python_when_the_page_is_cross_origin_isolated(
+    browser, isolated_site_url: str, first_block, expected_output
+) -> None:
+    page = open_page(browser, isolated_site_url + first_block.page)
+    assert page.evaluate("crossOriginIsolated")
+    widget = Widget(page, 0)
+    widget.wait_until_editable()
+    widget.replace_code("try:\n    while True:\n        pass\nfinally:\n    print('interrupted')\n")
+    widget.button("Run").click()
+    widget.wait_for("running")
+    page.wait_for_timeout(300)
+    assert widget.click_and_time("stop", "stopped") < 1000
+    # Only a KeyboardInterrupt raised inside Python runs the finally clause.
+    assert widget.output == "interrupted\n"
+    widget.reset()
+    assert widget.run() == "done"
+    assert widget.output == expected_output(first_block.file, first_block.args)
+    page.context.close()
+
+
+def test_reset_restores_the_files_code(widget: Widget) -> None:
+    original = widget.code()
+    assert original == file_text(widget.file)
+    widget.replace_code("print('edited')\n")
+    assert widget.code() == "print('edited')\n"
+    widget.reset()
+    assert widget.code() == original
+
+
+@pytest.mark.parametrize(
+    ("code", "expected_lines"),
+    [
+        ("print('before')\ndef broken(:\n    pass\n", ['  File "{file}", line 2', "SyntaxError: "]),
+        (
+            "def fail():\n    raise ValueError('no session here')\n\nfail()\n",
+            [
+                "Traceback (most recent call last):",
+                '  File "{file}", line 4, in <module>',
+                '  File "{file}", line 2, in fail',
+                "ValueError: no session here",
+            ],
+        ),
+    ],
+)
+def test_broken_code_shows_a_readable_traceback_and_the_widget_stays_usable(widget: Widget, code: str, expected_lines: list[str]) -> None:
+    widget.replace_code(code)
+    assert widget.run() == "error"
+    assert widget.status.startswith("Error after ")
+    traceback = widget.element.locator(".runnable__stderr").last.text_content()
+    for line in expected_lines:
+        assert line.format(file=widget.file) in traceback, traceback
+    assert "python_runner" not in traceback and "pyodide" not in traceback.lower()
+    widget.reset()
+    assert widget.run() == "done"
+
+
+def test_huge_output_is_capped_with_a_notice(widget: Widget) -> None:
+    widget.replace_code("for i in range(200_000):\n    print(i)\n")
+    assert widget.run() == "done"
+    assert widget.output.count("\n") == 2000 and widget.output.startswith("0\n1\n")
+    assert "output truncated" in widget.element.locator(".runnable__notice").text_content()
+
+
+def test_result_and_run_events(widget: Widget) -> None:
+    widget.replace_code("import sys\nresult = {'argv': sys.argv[1:]}\nprint('ran', *sys.argv[1:])\n")
+    detail = widget.page.evaluate(
+        """(block) => new Promise((resolve) => {
+             block.addEventListener("runnable:result", (event) => resolve(event.detail), { once: true });
+             block.dispatchEvent(new CustomEvent("runnable:run", { detail: { args: ["--servers", "5"] } }));
+           })""",
+        widget.element.element_handle(),
+    )
+    assert detail == {"result": {"argv": ["--servers", "5"]}}
+    assert widget.output == "ran --servers 5\n"
+
+
+def test_keyboard_only_tab_in_type_escape_tab_to_run_enter(widget: Widget) -> None:
+    page = widget.page
+    page.evaluate("window.scrollTo(0, 0); document.activeElement?.blur()")
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        if page.evaluate("(block) => block.querySelector('.cm-content') === document.activeElement", widget.element.element_handle()):
+            break
+    else:
+        pytest.fail("Tab never reached the editor")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("if True:\nprint('typed with the keyboard')")
+    page.keyboard.press("Home")
+    page.keyboard.press("Tab")  # indents; does not leave the editor
+    assert widget.code() == "if True:\n        print('typed with the keyboard')"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Run"
+    page.keyboard.press("Enter")
+    widget.wait_for(*FINISHED)
+    assert widget.output == "typed with the keyboard\n"
+
+
+def test_run_works_after_instant_navigation_away_and_back(
+    widget: Widget, instant_site_url: str, plain_page: str, first_block, runnable_blocks
+) -> None:
+    page = widget.page
+    page.evaluate("window.notReloaded = true")
+    for target in (plain_page, first_block.page):
+        leaving = page.locator("article").element_handle()
+        page.evaluate_handle(
+            "(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)",
+            instant_site_url + target,
+        ).click()
+        page.wait_for_url(instant_site_url + target)
+        # The address changes first; the new page's content replaces the old a moment later.
+        page.wait_for_function("(article) => !article.isConnected", arg=leaving)
+    assert page.evaluate("window.notReloaded") is True, "the nav link reloaded the page: instant navigation is off"
+    back = Widget(page, 0)
+    back.wait_until_editable()
+    blocks_here = len([block for block in runnable_blocks if block.page == first_block.page])
+    assert page.locator(".runnable .cm-editor").count() == blocks_here  # none left over, none doubled
+    assert back.run() == "done"
+
+
+def test_a_runtime_that_fails_to_load_is_reported_and_retried(browser, site_url: str, first_block) -> None:
+    context = browser.new_context()
+    context.route("**/assets/pyodide/pyodide.asm.wasm", lambda route: route.fulfill(status=404))
+    page = context.new_page()
+    page.goto(site_url + first_block.page)
+    widget = Widget(page, 0)
+    assert widget.run() == "error"
+    assert widget.status.startswith("Error: the Python runtime failed")
+    context.unroute("**/assets/pyodide/pyodide.asm.wasm")
+    assert widget.run() == "done"
+    context.close()
+
+
+def test_no_request_leaves_127_0_0_1_on_pages_with_runnable_code(page, site_url: str, runnable_blocks) -> None:
+    for path in sorted({block.page for block in runnable_blocks}):
+        page.goto(site_url + path)
+        assert Widget(page, 0).run() == "done"
+    assert any(url.endswith("/assets/pyodide/pyodide.asm.wasm") for url in page.request_log.urls)
+    assert page.request_log.external() == []
+
+
+def test_a_page_without_runnable_code_fetches_no_runtime(page, site_url: str, plain_page: str) -> None:
+    page.goto(site_url + plain_page, wait_until="networkidle")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(500)
+    runtime_parts = ("pyodide", "python-worker", "python_runner", "site/editor.js", "runnable.json", "/snippets/")
+    fetched = [url for url in page.request_log.urls if any(part in url for part in runtime_parts)]
+    assert fetched == []
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+def test_the_widget_follows_the_colour_scheme_and_fits_a_phone(browser, site_url: str, first_block, color_scheme: str) -> None:
+    page = open_page(browser, site_url + first_block.page, color_scheme=color_scheme, viewport={"width": 390, "height": 844})
+    widget = Widget(page, 0)
+    widget.wait_until_editable()
+    widget.element.scroll_into_view_if_needed()
+    expected_scheme = "slate" if color_scheme == "dark" else "default"
+    assert page.get_attribute("body", "data-md-color-scheme") == expected_scheme
+    colours = page.evaluate(
+        """(block) => {
+             const probe = document.createElement("div");
+             probe.style.background = "var(--md-code-bg-color)";
+             block.append(probe);
+             const expected = getComputedStyle(probe).backgroundColor;
+             probe.remove();
+             return [getComputedStyle(block.querySelector(".cm-editor")).backgroundColor, expected];
+           }""",
+        widget.element.element_handle(),
+    )
+    assert colours[0] == colours[1]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert widget.button("Run").is_visible() and widget.element.locator(".runnable__hint").is_visible()
+    page.context.close()
+
+
+def test_the_runtime_starts_loading_when_a_block_nears_the_viewport(browser, site_url: str, runnable_blocks) -> None:
+    """Not when the page opens (the block is far below), but on scrolling near it, before any Run."""
+    context = browser.new_context(viewport={"width": 1280, "height": 700})
+    page = context.new_page()
+    wasm = []
+    context.on("request", lambda request: request.url.endswith("/pyodide.asm.wasm") and wasm.append(request.url))
+    far_below = None
+    for path in sorted({block.page for block in runnable_blocks}):
+        page.goto(site_url + path, wait_until="networkidle")
+        if page.evaluate("document.querySelector('.runnable').getBoundingClientRect().top") > 700 + 800 + 200:
+            far_below = path
+            break
+    assert far_below, "no page has its first runnable block far enough down to test preloading"
+    page.wait_for_timeout(500)
+    assert wasm == []
+    page.locator(".runnable").first.evaluate("block => block.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(1500)
+    assert wasm, "scrolling the block into view did not start loading Python"
+    assert page.locator(".runnable").first.get_attribute("data-state") == "idle"  # nobody pressed Run
+    context.close()
