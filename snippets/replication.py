@@ -77,15 +77,15 @@ def logins(servers: int, sessions: int, session_bytes: int, seed: int) -> list[l
 def backups(design: str, server: int, members: list[int]) -> list[int]:
     """The servers that keep a copy of `server`'s sessions, among the cluster's members."""
     if design == "one_backup":
-        return [ring_next(server, members)] if len(members) > 1 else []
+        return [ring(members)[server]] if len(members) > 1 else []
     if design == "all_to_all":
         return [member for member in members if member != server]
     return []
 
 
-def ring_next(server: int, members: list[int]) -> int:
-    """The member after `server` in the ring, which wraps around."""
-    return next((member for member in members if member > server), members[0])
+def ring(members: list[int]) -> dict[int, int]:
+    """Each member's backup in one-backup replication: the next member, round a ring."""
+    return dict(zip(members, members[1:] + members[:1], strict=True))
 
 
 def replicate(design: str, owned_at_start: list[list[int]], crashed: list[int], p: dict) -> dict:
@@ -188,16 +188,16 @@ def measure(design: str, owned: list[list[int]], members: list[int], down: set[i
     live = [server for server in members if server not in down]
     # A crashed server's users write nothing, and copies sent to it go nowhere.
     if design == "one_backup" and len(members) > 1:
-        for server in members:
-            keeper = ring_next(server, members)
+        for server, keeper in ring(members).items():
             held[keeper] += own_sessions[server]
             held_bytes[keeper] += own_bytes[server]
-        network = sum(own_bytes[server] for server in live if ring_next(server, members) not in down)
+        network = sum(own_bytes[server] for server, keeper in ring(members).items()
+                      if server not in down and keeper not in down)
     elif design == "all_to_all":
-        # Every member keeps a copy of every other member's sessions.
+        # Every member keeps its own sessions and a copy of every other member's: all of them.
+        everyone, every_byte = sum(own_sessions[m] for m in members), sum(own_bytes[m] for m in members)
         for keeper in members:
-            held[keeper] = sum(own_sessions[server] for server in members)
-            held_bytes[keeper] = sum(own_bytes[server] for server in members)
+            held[keeper], held_bytes[keeper] = everyone, every_byte
         network = sum(own_bytes[server] for server in live) * (len(live) - 1)
     else:
         network = 0

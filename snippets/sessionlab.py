@@ -125,7 +125,7 @@ def main(description: str, simulate: Callable[..., dict], report: Callable[[dict
         if name in bounds:
             lowest, highest = bounds[name]
             parser.add_argument(option(name), dest=name, type=type(lowest), metavar="N",
-                                help=f"{lowest:,} to {highest:,} (default: {default:,})")
+                                help=f"{lowest:,} to {highest:,} (default: {as_typed(default)})")
         else:
             parser.add_argument(option(name), dest=name, action=argparse.BooleanOptionalAction,
                                 help=f"(default: {'on' if default else 'off'})")
@@ -140,6 +140,11 @@ def main(description: str, simulate: Callable[..., dict], report: Callable[[dict
         parser.error(f"{named} must {error.must} (got {error.value!r})")
     print(json.dumps(result, indent=1) if as_json else report(result))
     return result
+
+
+def as_typed(value: object) -> str:
+    """2000 -> "2,000"; a value of the wrong type as Python writes it: "4" -> "'4'"."""
+    return f"{value:,}" if isinstance(value, (int, float)) else repr(value)
 
 
 # Load balancing ---------------------------------------------------------------------

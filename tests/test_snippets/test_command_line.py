@@ -3,7 +3,8 @@
 A value outside what a simulation accepts ends it as argparse does: the usage line and one
 line naming the option and its range, exit status 2, no traceback. A good run prints a
 report that fits a phone's column (lab.WIDTH) or, with --json, exactly the result of
-simulate(). The bad values are generated from each snippet's BOUNDS.
+simulate(). The bad values are generated from each snippet's BOUNDS and tried on its
+lab.main() in this process (the quick way); the other cases run the real command.
 """
 
 from __future__ import annotations
@@ -81,9 +82,24 @@ def usage_error(name: str, arguments: list[str], line: str) -> None:
 
 @pytest.mark.parametrize(("name", "option", "value", "line"), out_of_bounds(),
                          ids=[f"{n} {o} {v}" for n, o, v, _ in out_of_bounds()])
-def test_a_value_out_of_bounds_is_one_line_naming_the_option_and_its_range(name: str, option: str, value: str,
-                                                                          line: str) -> None:
-    usage_error(name, [option, value], line)
+def test_a_value_out_of_bounds_is_one_line_naming_the_option_and_its_range(
+        capsys: pytest.CaptureFixture[str], name: str, option: str, value: str, line: str) -> None:
+    simulation = spaces.module(name)
+    with pytest.raises(SystemExit) as stop:
+        simulation.lab.main(simulation.__doc__, simulation.simulate, simulation.report, simulation.BOUNDS,
+                            [option, value])
+    out, err = capsys.readouterr()
+    assert (stop.value.code, out) == (2, "")
+    usage, error = err.splitlines()  # no traceback
+    assert usage.endswith(" [options]")
+    assert error.endswith(f": error: {line}")
+
+
+@pytest.mark.parametrize("name", spaces.SIMULATIONS)
+def test_the_real_command_says_the_same(name: str) -> None:
+    parameter, (lowest, highest) = next(iter(spaces.module(name).BOUNDS.items()))
+    usage_error(name, [lab.option(parameter), str(highest + 1)],
+                f"{lab.option(parameter)} must be between {lowest:,} and {highest:,} (got {highest + 1})")
 
 
 @pytest.mark.parametrize(("name", "arguments", "line"), DEPENDENT, ids=[f"{n} {' '.join(a)}" for n, a, _ in DEPENDENT])

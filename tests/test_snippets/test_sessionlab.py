@@ -64,13 +64,18 @@ def test_a_bad_value_is_one_usage_error_naming_the_option(capsys: pytest.Capture
     assert error.endswith(f": error: {line}")
 
 
-def test_an_edited_constant_is_named_as_the_constant(capsys: pytest.CaptureFixture[str]) -> None:
-    def edited(servers=40, share=0.5, sticky=True) -> dict:
+@pytest.mark.parametrize(("servers", "line"), [
+    (40, "error: SERVERS must be between 1 and 12 (got 40)"),
+    ("four", "error: SERVERS must be a whole number (got 'four')"),
+])
+def test_an_edited_constant_is_named_as_the_constant(capsys: pytest.CaptureFixture[str], servers: object,
+                                                     line: str) -> None:
+    def edited(servers=servers, share=0.5, sticky=True) -> dict:
         return demo_simulate(servers, share, sticky)
 
     with pytest.raises(SystemExit):
         lab.main("Demo.", edited, str, BOUNDS, [])
-    assert capsys.readouterr().err.splitlines()[-1].endswith("error: SERVERS must be between 1 and 12 (got 40)")
+    assert capsys.readouterr().err.splitlines()[-1].endswith(line)
 
 
 @pytest.mark.parametrize(("value", "message"), [
