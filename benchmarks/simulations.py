@@ -35,7 +35,7 @@ def cpython_seconds(name: str, args: list[str]) -> float:
     for _ in range(REPEATS):
         start = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            module.lab.main(module.__doc__, module.simulate, module.report, args)
+            module.lab.main(module.__doc__, module.simulate, module.report, module.BOUNDS, args)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

@@ -1,24 +1,19 @@
 """Rolling deploy: every server restarts in turn. Who gets logged out?
 
-SESSIONS users are logged in when the run starts; sessions last SESSION_MINUTES on
-average, and new users keep logging in at SESSIONS / SESSION_MINUTES a minute, so
-the number logged in stays level. From minute DEPLOY_AT the servers are restarted
-one at a time, web-1 first; a restarting server takes no traffic for RESTART_MINUTES.
-The run goes on until the slowest deploy is over, plus AFTER_DEPLOY minutes.
+SESSIONS users are logged in at minute 0; sessions last SESSION_MINUTES on average, and
+new users log in at a rate that keeps the number level. From minute DEPLOY_AT the
+servers restart one at a time, web-1 first, each taking no traffic for RESTART_MINUTES.
+Each design's run ends AFTER_DEPLOY minutes after its deploy.
 
-The same users meet the same deploy in three designs:
+  stateful          sessions in each server's memory (sticky); a server restarts at
+                    once, and its users must log in again on other servers
+  stateful drained  the same, but each server first drains: it gets no new users and
+                    restarts when its last session has ended
+  stateless         sessions in a shared store: a server finishes its requests and
+                    restarts
 
-  stateful          each server keeps its users' sessions in memory (sticky sessions)
-                    and is restarted at once: its sessions are gone, and its users are
-                    sent to other servers, where they must log in again
-  stateful drained  the same servers, but each one first drains: it gets no new users
-                    and restarts only when its last session has ended
-  stateless         sessions live in a shared store, so a server only finishes its
-                    in-flight requests and restarts
-
-    python snippets/rolling_deploy.py                   the report
-    python snippets/rolling_deploy.py --servers 8       with other parameters
-    python snippets/rolling_deploy.py --json            the numbers, for tools
+    python snippets/rolling_deploy.py --servers 8    other parameters
+    python snippets/rolling_deploy.py --json         the numbers, for tools
 """
 
 import sessionlab as lab
@@ -29,74 +24,87 @@ SESSIONS = 2_000  # users logged in at minute 0
 SESSION_MINUTES = 20  # how long a session lasts, on average
 DEPLOY_AT = 5  # the minute the deploy starts
 RESTART_MINUTES = 2  # how long a server takes to restart
-AFTER_DEPLOY = 5  # minutes the run goes on after the slowest deploy is over
+AFTER_DEPLOY = 5  # minutes each run goes on after its deploy is over
 SEED = 1  # the same seed gives the same users, and the same numbers
+
+# What each parameter accepts, (lowest, highest); --help shows it, and --json too.
+BOUNDS = {
+    "servers": (2, lab.DIAGRAM_SERVERS),  # users need somewhere to go
+    "sessions": (0, 20_000),  # the lesson is the same at any scale; more only takes longer
+    "session_minutes": (1, 60),
+    "deploy_at": (0, 30),
+    "restart_minutes": (1, 10),
+    "after_deploy": (0, 30),
+    "seed": lab.SEEDS,
+}
 
 
 def simulate(servers=SERVERS, sessions=SESSIONS, session_minutes=SESSION_MINUTES, deploy_at=DEPLOY_AT,
              restart_minutes=RESTART_MINUTES, after_deploy=AFTER_DEPLOY, seed=SEED) -> dict:
-    lab.count("servers", servers, minimum=2, maximum=lab.DIAGRAM_SERVERS)  # users need somewhere to go
-    lab.count("sessions", sessions)
-    lab.count("session_minutes", session_minutes, minimum=1)
-    lab.count("deploy_at", deploy_at)
-    lab.count("restart_minutes", restart_minutes, minimum=1)
-    lab.count("after_deploy", after_deploy)
-    lab.count("seed", seed)
-    parameters = dict(servers=servers, sessions=sessions, session_minutes=session_minutes, deploy_at=deploy_at,
-                      restart_minutes=restart_minutes, after_deploy=after_deploy, seed=seed)
-    # No server drains for longer than the longest session, so no deploy outlasts this.
+    parameters = lab.checked(BOUNDS, servers=servers, sessions=sessions, session_minutes=session_minutes,
+                             deploy_at=deploy_at, restart_minutes=restart_minutes, after_deploy=after_deploy,
+                             seed=seed)
+    # No server drains for longer than the longest session, so no run outlasts this.
     longest_run = deploy_at + servers * (2 * session_minutes + restart_minutes) + after_deploy + 1
     remaining, starting = lab.steady_sessions(sessions, session_minutes, longest_run, seed)
-    logins = [[], *starting[:-1]]  # a session that starts during minute m is logged in from m + 1
-    # Draining makes the slowest deploy: a first run of it says how long every design runs.
-    slowest = deploy("", remaining, logins, parameters, longest_run, in_memory=True, drain=True)
-    minutes = deploy_at + slowest["totals"]["deploy_minutes"] + after_deploy + 1
+    logins = [{}, *starting[:-1]]  # a session that starts during minute m is logged in from m + 1
     return {
         "scenario": "rolling_deploy",
         "parameters": parameters,
+        "bounds": lab.ranges(BOUNDS),
         "designs": {
-            "stateful": deploy("Stateful", remaining, logins, parameters, minutes, in_memory=True, drain=False),
-            "stateful_drained": deploy("Stateful, drained", remaining, logins, parameters, minutes,
-                                       in_memory=True, drain=True),
-            "stateless": deploy("Stateless", remaining, logins, parameters, minutes, in_memory=False, drain=False),
+            "stateful": deploy("Stateful", remaining, logins, parameters, in_memory=True, drain=False),
+            "stateful_drained": deploy("Stateful, drained", remaining, logins, parameters, in_memory=True, drain=True),
+            "stateless": deploy("Stateless", remaining, logins, parameters, in_memory=False, drain=False),
         },
     }
 
 
-def deploy(label: str, remaining: list[int], logins: list[list[int]], p: dict, minutes: int,
+def deploy(label: str, remaining: dict[int, int], logins: list[dict[int, int]], p: dict,
            in_memory: bool, drain: bool) -> dict:
-    """Run one design through the deploy.
+    """Run one design through the deploy, until AFTER_DEPLOY minutes after it is over.
 
     Each minute: the deploy moves on (a server starts draining, restarts or comes back),
     the sessions that are over end, new users log in, and the snapshot is taken.
     """
     fleet = Fleet(p, remaining, in_memory, drain)
     timeline = lab.Timeline()
-    for minute in range(minutes):
+    for minute, lengths in enumerate(logins):
         events = fleet.deploy_step(minute)
-        fleet.end_and_log_in(minute, logins[minute])
+        fleet.end_and_log_in(minute, lengths)
         timeline.record(minute, fleet.snapshot(), fleet.counters(), events)
+        if fleet.totals["deploy_minutes"] is not None and minute == fleet.done_at() + p["after_deploy"]:
+            break
     return lab.design(label, p["servers"], fleet.totals, timeline)
 
 
 class Fleet:
-    """The servers of one design, the sessions they hold, and how far the deploy is."""
+    """The servers of one design, the sessions they hold, and how far the deploy is.
 
-    def __init__(self, p: dict, remaining: list[int], in_memory: bool, drain: bool) -> None:
+    A session table (one in each server's memory, or the one shared store) counts its
+    sessions by the minute they end and by how often their user has been logged out
+    already: {ends at: {times logged out: users}}.
+    """
+
+    def __init__(self, p: dict, remaining: dict[int, int], in_memory: bool, drain: bool) -> None:
         self.p, self.in_memory, self.drain = p, in_memory, drain
         self.balancer = lab.RoundRobin(p["servers"])
-        # Session tables: one in each server's memory, or the one shared store. Each maps
-        # the minute sessions end to how often each of their users has been logged out.
-        self.tables: list[dict[int, list[int]]] = [{} for _ in range(p["servers"] if in_memory else 1)]
-        for number, left in enumerate(remaining):
-            self.tables[number % len(self.tables)].setdefault(left, []).append(0)
+        self.tables: list[dict[int, dict[int, int]]] = [{} for _ in range(p["servers"] if in_memory else 1)]
+        self.held = [0] * len(self.tables)  # sessions in each table, counted as they come and go
+        spread_at_start = lab.RoundRobin(len(self.tables))
+        for left, users in remaining.items():
+            self.hand_out(spread_at_start, users, left, 0)
         self.status = ["up"] * p["servers"]
         self.waiting = list(range(p["servers"]))  # servers still to restart, in order
         self.current: int | None = None  # the server draining or restarting now
         self.back_at = 0  # the minute the restarting server is back
         self.drain_started = 0
-        self.totals = dict(sessions_lost=0, users_logged_out_more_than_once=0, most_logouts_for_one_user=0,
-                           servers_restarted=0, deploy_minutes=None, longest_drain_minutes=0)
+        self.totals = {"sessions_lost": 0, "logouts": 0, "users_logged_out_at_least_once": 0,
+                       "users_logged_out_at_least_twice": 0, "most_logouts_for_one_user": 0, "servers_restarted": 0,
+                       "deploy_minutes": None, "longest_drain_minutes": 0}
+
+    def done_at(self) -> int:
+        return self.p["deploy_at"] + self.totals["deploy_minutes"]
 
     def deploy_step(self, minute: int) -> list[dict]:
         """Bring the restarted server back, start on the next one, or restart a drained one."""
@@ -119,9 +127,9 @@ class Fleet:
             self.status[current], self.drain_started = "draining", minute
             self.balancer.remove(current)
             events.append(lab.event("draining", f"web-{current + 1} drains: no new users are sent to it, and it "
-                                                f"waits for its {lab.plural(held(self.tables[current]), 'session')} "
+                                                f"waits for its {lab.plural(self.held[current], 'session')} "
                                                 "to end.", f"web-{current + 1}"))
-        if current is not None and self.status[current] == "draining" and not held(self.tables[current]):
+        if current is not None and self.status[current] == "draining" and not self.held[current]:
             events += self.restart(current, minute)
         return events
 
@@ -138,11 +146,14 @@ class Fleet:
         if not self.in_memory:
             return [lab.event("restarting", f"{name} finishes its in-flight requests and restarts; "
                                             "every session is in the store, so nobody notices.", name)]
-        logged_out = self.log_out(server)
-        lost, repeated = len(logged_out), sum(times > 1 for times in logged_out)
+        logged_out = self.log_out(server)  # {times logged out now: users}
+        lost = sum(logged_out.values())
+        repeated = lost - logged_out.get(1, 0)
         self.totals["sessions_lost"] += lost
-        self.totals["users_logged_out_more_than_once"] += logged_out.count(2)  # each user counted once
-        self.totals["most_logouts_for_one_user"] = max([self.totals["most_logouts_for_one_user"], *logged_out])
+        self.totals["logouts"] += lost  # every session lost logs its user out
+        self.totals["users_logged_out_at_least_once"] += logged_out.get(1, 0)  # each user counted once
+        self.totals["users_logged_out_at_least_twice"] += logged_out.get(2, 0)
+        self.totals["most_logouts_for_one_user"] = max(self.totals["most_logouts_for_one_user"], *logged_out, 0)
         events = [lab.event("restarting", f"{name} restarts without draining: the "
                                           f"{lab.plural(lost, 'session')} in its memory are gone.", name)]
         if lost:
@@ -151,38 +162,49 @@ class Fleet:
                                                      f"servers{again}.", name))
         return events
 
-    def log_out(self, server: int) -> list[int]:
-        """Empty a server's table and send its users to other servers, where they log in
-        again; returns how often each of them has now been logged out."""
-        logged_out = []
-        for ends, users in self.tables[server].items():
-            for times in users:
-                self.tables[self.balancer.next()].setdefault(ends, []).append(times + 1)
-                logged_out.append(times + 1)
-        self.tables[server] = {}
+    def log_out(self, server: int) -> dict[int, int]:
+        """Empty a server's table and send its users to the other servers, in turn, where
+        they log in again; returns how many users have now been logged out how often."""
+        logged_out: dict[int, int] = {}
+        table, self.tables[server], self.held[server] = self.tables[server], {}, 0
+        for ends, by_times in table.items():
+            for times, users in by_times.items():
+                self.hand_out(self.balancer, users, ends, times + 1)
+                logged_out[times + 1] = logged_out.get(times + 1, 0) + users
         return logged_out
 
-    def end_and_log_in(self, minute: int, lengths: list[int]) -> None:
-        for table in self.tables:
-            table.pop(minute, None)
-        for length in lengths:
-            table = self.tables[self.balancer.next()] if self.in_memory else self.tables[0]
-            table.setdefault(minute + length, []).append(0)
+    def end_and_log_in(self, minute: int, lengths: dict[int, int]) -> None:
+        for number, table in enumerate(self.tables):
+            self.held[number] -= sum(table.pop(minute, {}).values())
+        for length, users in lengths.items():
+            if self.in_memory:
+                self.hand_out(self.balancer, users, minute + length, 0)
+            else:
+                self.add(0, minute + length, 0, users)
+
+    def hand_out(self, balancer: lab.RoundRobin, users: int, ends: int, times: int) -> None:
+        """Give `users` sessions to the servers in turn."""
+        for table, count in balancer.deal(users).items():
+            self.add(table, ends, times, count)
+
+    def add(self, table: int, ends: int, times: int, users: int) -> None:
+        """Put `users` sessions that end at minute `ends`, whose users have been logged out
+        `times` times already, into a session table."""
+        by_times = self.tables[table].setdefault(ends, {})
+        by_times[times] = by_times.get(times, 0) + users
+        self.held[table] += users
 
     def snapshot(self) -> dict:
         """Each server with its users (one request a minute each), and the store if there is one."""
         logged_in = self.logged_in()
-        if self.in_memory:
-            requests = [held(table) for table in self.tables]
-        else:
-            requests = self.balancer.spread(logged_in, len(self.status))
+        requests = list(self.held) if self.in_memory else self.balancer.spread(logged_in, len(self.status))
         nodes = {}
-        for server, state in enumerate(self.status):
+        for server, (state, traffic) in enumerate(zip(self.status, lab.shares(requests), strict=True)):
             if state == "restarting":
                 note = "restarting"
             else:
                 note = lab.plural(requests[server], "session") if self.in_memory else f"{requests[server]:,} req/min"
-            nodes[f"web-{server + 1}"] = lab.node(state, note, requests[server] / logged_in if logged_in else 0.0)
+            nodes[f"web-{server + 1}"] = lab.node(state, note, traffic)
         if not self.in_memory:
             nodes["session-store"] = lab.node("up", lab.plural(logged_in, "session"))
         return nodes
@@ -192,36 +214,39 @@ class Fleet:
         return {
             "Logged in": self.logged_in(),
             "Sessions lost": self.totals["sessions_lost"],
-            "Logged out twice or more": self.totals["users_logged_out_more_than_once"],
+            "Users logged out": self.totals["users_logged_out_at_least_once"],
+            "Logged out twice or more": self.totals["users_logged_out_at_least_twice"],
             "Servers restarted": self.totals["servers_restarted"],
         }
 
     def logged_in(self) -> int:
-        return sum(held(table) for table in self.tables)
+        return sum(self.held)
 
 
-def held(table: dict[int, list[int]]) -> int:
-    """How many sessions a table holds."""
-    return sum(len(users) for users in table.values())
+# The report -------------------------------------------------------------------------
 
 
 def report(result: dict) -> str:
     p = result["parameters"]
     designs = result["designs"]
-    minutes = len(designs["stateless"]["timeline"])
-    heading = (
+    heading = lab.paragraph(
         f"Rolling deploy: {p['servers']} servers restart one at a time from minute {p['deploy_at']}, each for "
-        f"{lab.plural(p['restart_minutes'], 'minute')}.\n{p['sessions']:,} users are logged in; sessions last "
-        f"{p['session_minutes']} minutes on average. The run lasts {minutes} minutes."
+        f"{lab.plural(p['restart_minutes'], 'minute')}. {p['sessions']:,} users are logged in; sessions last "
+        f"{p['session_minutes']} minutes on average."
     )
-    summary = lab.table(
-        ["Design", "Sessions lost", "Logged out twice+", "Deploy minutes", "Longest drain"],
-        [[d["label"], d["totals"]["sessions_lost"], d["totals"]["users_logged_out_more_than_once"],
-          d["totals"]["deploy_minutes"], d["totals"]["longest_drain_minutes"]] for d in designs.values()],
-    )
+    rows = [
+        ("Sessions lost: logouts", lambda t: t["sessions_lost"]),
+        ("Users logged out", lambda t: t["users_logged_out_at_least_once"]),
+        ("  twice or more", lambda t: t["users_logged_out_at_least_twice"]),
+        ("  most often (times)", lambda t: t["most_logouts_for_one_user"]),
+        ("Deploy minutes", lambda t: t["deploy_minutes"]),
+        ("Longest drain (minutes)", lambda t: t["longest_drain_minutes"]),
+    ]
+    summary = lab.table(["", *(d["label"] for d in designs.values())],
+                        [[label, *(value(d["totals"]) for d in designs.values())] for label, value in rows])
     stateful, drained = steps(designs["stateful"]), steps(designs["stateful_drained"])
     servers = lab.table(
-        ["Server", "Stateful: restarts", "Sessions lost", "Drained: drains", "Restarts", "Back"],
+        ["Server", "Stateful:\nrestarts", "Sessions\nlost", "Drained:\ndrains", "Restarts", "Back"],
         [[f"web-{s + 1}", stateful[s]["restarting"], stateful[s]["lost"], drained[s]["draining"],
           drained[s]["restarting"], drained[s]["server_up"]] for s in range(p["servers"])],
     )
@@ -233,7 +258,7 @@ def report(result: dict) -> str:
 def steps(design: dict) -> list[dict]:
     """For each server: the minute of each deploy step, and the sessions lost when it restarted."""
     timeline = design["timeline"]
-    servers = [dict(draining="-", lost=0) for _ in range(design["diagram_servers"])]
+    servers = [{"draining": "-", "lost": 0} for _ in range(design["diagram_servers"])]
     for event in lab.events(design):
         if event["node"] and event["kind"] in ("draining", "restarting", "server_up"):
             server = servers[int(event["node"].removeprefix("web-")) - 1]
@@ -246,4 +271,4 @@ def steps(design: dict) -> list[dict]:
 
 
 if __name__ == "__main__":
-    result = lab.main(__doc__, simulate, report)
+    result = lab.main(__doc__, simulate, report, BOUNDS)

@@ -1,23 +1,21 @@
 """Scale out: servers added under load. How soon does each design put them to work?
 
 A traffic spike has left START_SERVERS servers holding SESSIONS active sessions, more
-than the CAPACITY each is comfortable with. Sessions last SESSION_MINUTES on average
-and new ones keep arriving at SESSIONS / SESSION_MINUTES a minute, so the total stays
-level; every active user sends one request a minute. At minute SCALE_AT,
-ADDED_SERVERS more servers join.
+than the CAPACITY each is comfortable with. Sessions last SESSION_MINUTES on average,
+and new ones arrive at a rate that keeps the total level; every active user sends one
+request a minute. At minute SCALE_AT, ADDED_SERVERS more servers join.
 
-The same sessions meet the same scale-out in two designs:
-
-  sticky     every user stays on the server that started their session; new sessions
+  sticky     each user stays on the server that started their session; new sessions
              go to the least-loaded server (the kindest rule for sticky sessions), so
              the new servers only take over as the old sessions end
-  stateless  sessions live in a shared store, so the load balancer hands each minute's
+  stateless  sessions in a shared store: the load balancer hands each minute's
              requests out in turn over every server that is up
 
-    python snippets/scale_out.py                          the report
-    python snippets/scale_out.py --session-minutes 120    with other parameters
-    python snippets/scale_out.py --json                   the numbers, for tools
+    python snippets/scale_out.py --session-minutes 120   other parameters
+    python snippets/scale_out.py --json                  the numbers, for tools
 """
+
+import random
 
 import sessionlab as lab
 
@@ -27,31 +25,41 @@ ADDED_SERVERS = 4  # servers added at SCALE_AT: web-5 .. web-8
 SESSIONS = 11_200  # active sessions at minute 0, spread evenly over the first servers
 SESSION_MINUTES = 40  # how long a session lasts, on average
 CAPACITY = 2_000  # sessions a server handles comfortably
-SCALE_AT = 10  # the minute the new servers join
-MINUTES = 90  # how long the run lasts
+SCALE_AT = 5  # the minute the new servers join
+MINUTES = 45  # how long the run lasts
 SEED = 1  # the same seed gives the same sessions, and the same numbers
 
-BALANCED = 1.1  # balanced: the busiest server is within 10% of the average
+# What each parameter accepts, (lowest, highest); --help shows it, and --json too.
+BOUNDS = {
+    "start_servers": (1, lab.DIAGRAM_SERVERS - 1),
+    "added_servers": (1, lab.DIAGRAM_SERVERS - 1),  # and at most 12 servers in all
+    "sessions": (0, 100_000),
+    "session_minutes": (1, 120),
+    "capacity": (1, 100_000),
+    "scale_at": (0, 299),  # and before MINUTES
+    "minutes": (1, 300),  # long enough for sessions of 120 minutes to even out
+    "seed": lab.SEEDS,
+}
+
+# Balanced: the busiest server has at most 10% more than the average, rounded up to a
+# whole session (with 5 sessions a server on average, 6 is as even as it gets).
+BALANCED_PERCENT = 10
 
 
 def simulate(start_servers=START_SERVERS, added_servers=ADDED_SERVERS, sessions=SESSIONS,
              session_minutes=SESSION_MINUTES, capacity=CAPACITY, scale_at=SCALE_AT, minutes=MINUTES,
              seed=SEED) -> dict:
-    lab.count("start_servers", start_servers, minimum=1, maximum=lab.DIAGRAM_SERVERS - 1)
-    lab.count("added_servers", added_servers, minimum=1, maximum=lab.DIAGRAM_SERVERS - start_servers)
-    lab.count("sessions", sessions)
-    lab.count("session_minutes", session_minutes, minimum=1)
-    lab.count("capacity", capacity, minimum=1)
-    lab.count("minutes", minutes, minimum=1)
-    lab.count("scale_at", scale_at, maximum=minutes - 1)
-    lab.count("seed", seed)
-    parameters = dict(start_servers=start_servers, added_servers=added_servers, sessions=sessions,
-                      session_minutes=session_minutes, capacity=capacity, scale_at=scale_at,
-                      minutes=minutes, seed=seed)
+    parameters = lab.checked(BOUNDS, start_servers=start_servers, added_servers=added_servers, sessions=sessions,
+                             session_minutes=session_minutes, capacity=capacity, scale_at=scale_at,
+                             minutes=minutes, seed=seed)
+    lab.at_most("added_servers", added_servers, lab.DIAGRAM_SERVERS - start_servers,
+                f"START_SERVERS is {start_servers} and the pictures show at most {lab.DIAGRAM_SERVERS}")
+    lab.at_most("scale_at", scale_at, minutes - 1, f"MINUTES is {minutes}")
     remaining, arrivals = lab.steady_sessions(sessions, session_minutes, minutes, seed)
     return {
         "scenario": "scale_out",
         "parameters": parameters,
+        "bounds": lab.ranges(BOUNDS),
         "designs": {
             "sticky": describe("Sticky sessions", sticky_loads(remaining, arrivals, parameters), parameters,
                                stateless=False),
@@ -66,40 +74,47 @@ def simulate(start_servers=START_SERVERS, added_servers=ADDED_SERVERS, sessions=
 # who logs in sends a first request the next minute.
 
 
-def sticky_loads(remaining: list[int], arrivals: list[list[int]], p: dict) -> list[list[int]]:
+def sticky_loads(remaining: dict[int, int], arrivals: list[dict[int, int]], p: dict) -> list[list[int]]:
     """For each minute, the sessions pinned to each server."""
     servers, minutes = p["start_servers"] + p["added_servers"], p["minutes"]
     sessions = [0] * servers
-    ending = [[0] * servers for _ in range(minutes)]  # sessions ending at each minute, by server
-    for number, left in enumerate(remaining):
-        server = number % p["start_servers"]
-        sessions[server] += 1
-        if left < minutes:
-            ending[left][server] += 1
+    # Sessions ending at each minute, by server; the last row gathers those that outlast the run.
+    ending = [[0] * servers for _ in range(minutes + 2)]
+    first_servers = lab.RoundRobin(p["start_servers"])
+    for left, count in remaining.items():
+        for server, given in first_servers.deal(count).items():
+            sessions[server] += given
+            ending[min(left, minutes + 1)][server] += given
+    # New sessions of one length go out together; taking the lengths in a random order
+    # keeps the emptiest servers from always getting the shortest (or longest) sessions.
+    rng = random.Random(p["seed"])
     up = list(range(p["start_servers"]))
     loads = []
     for minute in range(minutes):
         if minute == p["scale_at"]:
             up = list(range(servers))
-        sessions = [held - ended for held, ended in zip(sessions, ending[minute])]
+        sessions = [held - ended for held, ended in zip(sessions, ending[minute], strict=True)]
         loads.append(list(sessions))
-        for length in arrivals[minute]:
-            server = min(up, key=sessions.__getitem__)  # the first of the least loaded
-            sessions[server] += 1
-            if minute + 1 + length < minutes:
-                ending[minute + 1 + length][server] += 1
+        # Least-connections counts what each server holds when the newcomers' first
+        # requests arrive, next minute: the sessions ending by then no longer count.
+        upcoming = [held - ended for held, ended in zip(sessions, ending[minute + 1], strict=True)]
+        lengths = list(arrivals[minute].items())
+        rng.shuffle(lengths)
+        for length, count in lengths:
+            for server, given in lab.fill_least_loaded(upcoming, up, count).items():
+                sessions[server] += given
+                ending[min(minute + 1 + length, minutes + 1)][server] += given
     return loads
 
 
-def stateless_loads(remaining: list[int], arrivals: list[list[int]], p: dict) -> list[list[int]]:
+def stateless_loads(remaining: dict[int, int], arrivals: list[dict[int, int]], p: dict) -> list[list[int]]:
     """For each minute, the requests each server gets: the same users, handed out in turn."""
     servers, minutes = p["start_servers"] + p["added_servers"], p["minutes"]
     balancer = lab.RoundRobin(p["start_servers"])
-    active = len(remaining)
-    ending = [0] * minutes
-    for left in remaining:
-        if left < minutes:
-            ending[left] += 1
+    active = sum(remaining.values())
+    ending = [0] * (minutes + 1)
+    for left, count in remaining.items():
+        ending[min(left, minutes)] += count
     loads = []
     for minute in range(minutes):
         if minute == p["scale_at"]:
@@ -107,18 +122,22 @@ def stateless_loads(remaining: list[int], arrivals: list[list[int]], p: dict) ->
                 balancer.add(server)
         active -= ending[minute]
         loads.append(balancer.spread(active, servers))
-        active += len(arrivals[minute])
-        for length in arrivals[minute]:
-            if minute + 1 + length < minutes:
-                ending[minute + 1 + length] += 1
+        for length, count in arrivals[minute].items():
+            active += count
+            ending[min(minute + 1 + length, minutes)] += count
     return loads
+
+
+def balanced_limit(active: int, servers: int) -> int:
+    """The most a server may have for the fleet to count as balanced."""
+    return -(-active * (100 + BALANCED_PERCENT) // (100 * servers))  # rounded up
 
 
 def describe(label: str, loads: list[list[int]], p: dict, stateless: bool) -> dict:
     """The totals and the timeline of one design, from its load on each server each minute."""
     first_added = p["start_servers"]
-    totals = dict(imbalance_after_scale=0.0, minutes_until_balanced=None, minutes_over_capacity=0,
-                  peak_after_scale=0, busiest_at_end=0)
+    totals = {"imbalance_after_scale": 0.0, "minutes_until_balanced": None, "minutes_over_capacity": 0,
+              "peak_after_scale": 0, "busiest_at_end": 0}
     timeline = lab.Timeline()
     for minute, load in enumerate(loads):
         scaled = minute >= p["scale_at"]
@@ -132,17 +151,18 @@ def describe(label: str, loads: list[list[int]], p: dict, stateless: bool) -> di
         if scaled:
             totals["minutes_over_capacity"] += busiest > p["capacity"]
             totals["peak_after_scale"] = max(totals["peak_after_scale"], busiest)
-            if totals["minutes_until_balanced"] is None and imbalance <= BALANCED:
+            if totals["minutes_until_balanced"] is None and busiest <= balanced_limit(active, len(up)):
                 totals["minutes_until_balanced"] = minute - p["scale_at"]
                 events.append(lab.event(
                     "balanced",
-                    f"Balanced: the busiest server ({busiest:,}) is within 10% of the average ({active // len(up):,}).",
+                    f"Balanced: the busiest server ({busiest:,}) is within {BALANCED_PERCENT}% of the average "
+                    f"({active / len(up):,.1f}), rounded up to a whole session.",
                 ))
         nodes = {}
-        for server, users in enumerate(load):
+        for server, (users, traffic) in enumerate(zip(load, lab.shares(load), strict=True)):
             note = f"{users:,} req/min" if stateless else lab.plural(users, "session")
             if server < first_added or scaled:
-                nodes[f"web-{server + 1}"] = lab.node("up", note, users / active if active else 0.0)
+                nodes[f"web-{server + 1}"] = lab.node("up", note, traffic)
             else:
                 nodes[f"web-{server + 1}"] = lab.node("off", "not added yet")
         if stateless:
@@ -167,25 +187,31 @@ def added_text(p: dict, stateless: bool) -> str:
     return f"{joining} with no sessions: only users who log in from now on go there."
 
 
+# The report -------------------------------------------------------------------------
+
+
 def report(result: dict) -> str:
     p = result["parameters"]
     designs = result["designs"].values()
     per_server = p["sessions"] // p["start_servers"]
-    heading = (
-        f"Scale out: {p['sessions']:,} sessions on {p['start_servers']} servers ({per_server:,} each; "
-        f"comfortable: {p['capacity']:,}); {p['added_servers']} more join at minute {p['scale_at']}.\n"
-        f"Sessions last {p['session_minutes']} minutes on average, and "
+    heading = lab.paragraph(
+        f"Scale out: {p['sessions']:,} sessions on {lab.plural(p['start_servers'], 'server')} "
+        f"({per_server:,} each; comfortable: {p['capacity']:,}); {p['added_servers']} more join at minute "
+        f"{p['scale_at']}. Sessions last {p['session_minutes']} minutes on average, and "
         f"{p['sessions'] // p['session_minutes']:,} new ones a minute keep the total level."
     )
-    summary = lab.table(
-        ["Design", "Max/mean at once", "Minutes over capacity", "Balanced after", "Busiest after"],
-        [[d["label"], d["totals"]["imbalance_after_scale"], d["totals"]["minutes_over_capacity"],
-          balanced_after(d["totals"]["minutes_until_balanced"]), d["totals"]["peak_after_scale"]] for d in designs],
-    )
+    rows = [
+        ("Max/mean as they join", lambda t: t["imbalance_after_scale"]),
+        ("Minutes over capacity", lambda t: t["minutes_over_capacity"]),
+        ("Balanced after", lambda t: balanced_after(t["minutes_until_balanced"])),
+        ("Busiest server after", lambda t: t["peak_after_scale"]),
+    ]
+    summary = lab.table(["", *(d["label"] for d in designs)],
+                        [[label, *(value(d["totals"]) for d in designs)] for label, value in rows])
     sticky, stateless = result["designs"]["sticky"]["timeline"], result["designs"]["stateless"]["timeline"]
-    later = sorted({0, 5, 10, 20, 30, 40, 60, 90, 120, p["minutes"] - 1 - p["scale_at"]})
+    later = sorted({0, 5, 10, 20, 30, 60, 120, p["minutes"] - 1 - p["scale_at"]})
     curve = lab.table(
-        ["Minutes after adding", "Sticky: busiest", "Sticky: quietest", "Stateless: busiest"],
+        ["Minutes\nafter adding", "Sticky:\nbusiest", "Sticky:\nquietest", "Stateless:\nbusiest"],
         [[after, sticky[minute]["counters"]["Busiest server"], sticky[minute]["counters"]["Quietest server"],
           stateless[minute]["counters"]["Busiest server"]]
          for after in later if (minute := p["scale_at"] + after) < p["minutes"]],
@@ -202,4 +228,4 @@ def balanced_after(minutes: int | None) -> str:
 
 
 if __name__ == "__main__":
-    result = lab.main(__doc__, simulate, report)
+    result = lab.main(__doc__, simulate, report, BOUNDS)

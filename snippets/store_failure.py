@@ -1,43 +1,47 @@
 """Store failure: the shared session store goes down. What does the stateless design lose?
 
-Stateless web servers keep no sessions: they read every session from one shared
-in-memory store. USERS log in at random seconds during the first LOGIN_MINUTES; from
-then on each logged-in user sends one request a minute, always at the same second of
-the minute. The clock ticks in seconds; the timeline shows one snapshot a minute.
-At minute STORE_DOWN_AT the store fails, and every request that needs a session
-(a login too, since it writes one) fails until a store serves again.
+Stateless web servers read every session from one shared in-memory store. USERS log in
+at random seconds during the first LOGIN_MINUTES, then send one request a minute, each
+at their own second. At minute STORE_DOWN_AT the store fails: every request that needs
+a session (a login too: it writes one) fails until a store serves again.
 
-The same users meet the same failure in three designs:
-
-  no replica        the store restarts STORE_RESTART_MINUTES later, empty: it kept
-                    its sessions in memory only, so every user must log in again
-  replica failover  a replica is promoted FAILOVER_SECONDS later; replication is
-                    asynchronous, so sessions written in the last
-                    REPLICATION_LAG_SECONDS before the failure never reached it
+  no replica        the store restarts STORE_RESTART_MINUTES later, empty: every
+                    user must log in again
+  replica failover  a replica takes over FAILOVER_SECONDS later, without the sessions
+                    written in the last REPLICATION_LAG_SECONDS (it copies them late)
   signed tokens     no session store at all: its failure changes nothing
 
-The web servers never fail: with sessions moved out of them, the store is the one
-part whose failure stops everything, unless it has a replica.
-
-    python snippets/store_failure.py                       the report
-    python snippets/store_failure.py --failover-seconds 5  with other parameters
-    python snippets/store_failure.py --json                the numbers, for tools
+    python snippets/store_failure.py --failover-seconds 5   other parameters
+    python snippets/store_failure.py --json                 the numbers, for tools
 """
 
 import random
 
 import sessionlab as lab
 
-# Parameters: edit them here, or set them on the command line (--store-down-at 20).
+# Parameters: edit them here, or set them on the command line (--store-down-at 10).
 SERVERS = 4  # stateless web servers behind the load balancer
 USERS = 2_000  # users who log in during the run
-LOGIN_MINUTES = 40  # each user logs in at a random second before this minute
-STORE_DOWN_AT = 30  # the minute the session store fails
+LOGIN_MINUTES = 20  # each user logs in at a random second before this minute
+STORE_DOWN_AT = 15  # the minute the session store fails
 STORE_RESTART_MINUTES = 5  # minutes until the failed store runs again (empty)
 FAILOVER_SECONDS = 30  # seconds until the replica is promoted and serves
 REPLICATION_LAG_SECONDS = 2  # how far the replica is behind the store
-MINUTES = 60  # how long the run lasts
+MINUTES = 24  # how long the run lasts
 SEED = 1  # the same seed gives the same users, and the same numbers
+
+# What each parameter accepts, (lowest, highest); --help shows it, and --json too.
+BOUNDS = {
+    "servers": (1, lab.DIAGRAM_SERVERS),
+    "users": (0, 100_000),
+    "login_minutes": (1, 240),  # and at most MINUTES
+    "store_down_at": (0, 239),  # and before MINUTES
+    "store_restart_minutes": (1, 60),
+    "failover_seconds": (0, 3_600),  # and at most STORE_RESTART_MINUTES x 60
+    "replication_lag_seconds": (0, 600),
+    "minutes": (1, 240),
+    "seed": lab.SEEDS,
+}
 
 PHASES = 60  # a user's requests all fall on the same second of the minute
 LABELS = {"no_replica": "No replica", "replica_failover": "Replica + failover", "signed_tokens": "Signed tokens"}
@@ -46,25 +50,20 @@ LABELS = {"no_replica": "No replica", "replica_failover": "Replica + failover", 
 def simulate(servers=SERVERS, users=USERS, login_minutes=LOGIN_MINUTES, store_down_at=STORE_DOWN_AT,
              store_restart_minutes=STORE_RESTART_MINUTES, failover_seconds=FAILOVER_SECONDS,
              replication_lag_seconds=REPLICATION_LAG_SECONDS, minutes=MINUTES, seed=SEED) -> dict:
-    lab.count("servers", servers, minimum=1)
-    lab.count("users", users)
-    lab.count("minutes", minutes, minimum=1)
-    lab.count("login_minutes", login_minutes, minimum=1, maximum=minutes)
-    lab.count("store_down_at", store_down_at, minimum=0, maximum=minutes - 1)
-    lab.count("store_restart_minutes", store_restart_minutes, minimum=1)
-    lab.count("failover_seconds", failover_seconds)
-    lab.check("failover_seconds", failover_seconds, failover_seconds <= store_restart_minutes * 60,
-              f"be at most {store_restart_minutes * 60} (STORE_RESTART_MINUTES x 60): "
-              "the replica takes over before the failed store is back")
-    lab.count("replication_lag_seconds", replication_lag_seconds)
-    lab.count("seed", seed)
-    parameters = dict(servers=servers, users=users, login_minutes=login_minutes, store_down_at=store_down_at,
-                      store_restart_minutes=store_restart_minutes, failover_seconds=failover_seconds,
-                      replication_lag_seconds=replication_lag_seconds, minutes=minutes, seed=seed)
+    parameters = lab.checked(BOUNDS, servers=servers, users=users, login_minutes=login_minutes,
+                             store_down_at=store_down_at, store_restart_minutes=store_restart_minutes,
+                             failover_seconds=failover_seconds, replication_lag_seconds=replication_lag_seconds,
+                             minutes=minutes, seed=seed)
+    lab.at_most("login_minutes", login_minutes, minutes, f"MINUTES is {minutes}")
+    lab.at_most("store_down_at", store_down_at, minutes - 1, f"MINUTES is {minutes}")
+    # The replica takes over before the failed store is back.
+    lab.at_most("failover_seconds", failover_seconds, store_restart_minutes * 60,
+                f"STORE_RESTART_MINUTES is {store_restart_minutes}")
     logins = arrivals(users, login_minutes, seed)
     return {
         "scenario": "store_failure",
         "parameters": parameters,
+        "bounds": lab.ranges(BOUNDS),
         "designs": {design: run(design, logins, parameters) for design in LABELS},
     }
 
@@ -140,7 +139,7 @@ def run(design: str, logins: list[int], p: dict) -> dict:
     unavailable = outage(design, p)
     users = Sessions(p["minutes"] * 60)
     balancer = lab.RoundRobin(p["servers"])
-    totals = dict(sessions_lost=0, users_logged_out=0, requests=0, requests_failed=0, seconds_unavailable=0)
+    totals = {"sessions_lost": 0, "users_logged_out": 0, "requests": 0, "requests_failed": 0, "seconds_unavailable": 0}
     timeline = lab.Timeline()
     for minute in range(p["minutes"]):
         events, requests, failed = [], 0, 0
@@ -252,32 +251,32 @@ def counters(totals: dict, logged_in: int) -> dict:
 def report(result: dict) -> str:
     p = result["parameters"]
     designs = result["designs"]
-    heading = (
-        f"Store failure: the session store behind {p['servers']} stateless web servers fails at minute "
-        f"{p['store_down_at']}; {p['users']:,} users.\nWithout a replica it restarts empty after "
-        f"{lab.plural(p['store_restart_minutes'], 'minute')}.\nWith one, a replica takes over after "
-        f"{lab.plural(p['failover_seconds'], 'second')},\nmissing what was written in the last "
+    heading = lab.paragraph(
+        f"Store failure: the session store behind {lab.plural(p['servers'], 'stateless web server')} fails at "
+        f"minute {p['store_down_at']}; {p['users']:,} users. Without a replica it restarts empty after "
+        f"{lab.plural(p['store_restart_minutes'], 'minute')}. With one, a replica takes over after "
+        f"{lab.plural(p['failover_seconds'], 'second')}, missing what was written in the last "
         f"{lab.plural(p['replication_lag_seconds'], 'second')} before the failure."
     )
-    summary = lab.table(
-        ["Design", "Sessions lost", "Logged out", "Requests", "Failed", "Seconds down", "Logged in at end"],
-        [[d["label"], d["totals"]["sessions_lost"], d["totals"]["users_logged_out"], d["totals"]["requests"],
-          d["totals"]["requests_failed"], d["totals"]["seconds_unavailable"], d["totals"]["logged_in_at_end"]]
-         for d in designs.values()],
-    )
+    rows = [
+        ("Sessions lost", lambda t: t["sessions_lost"]),
+        ("Users logged out", lambda t: t["users_logged_out"]),
+        ("Requests", lambda t: t["requests"]),
+        ("Requests failed", lambda t: t["requests_failed"]),
+        ("Seconds down", lambda t: t["seconds_unavailable"]),
+        ("Logged in at end", lambda t: t["logged_in_at_end"]),
+    ]
+    summary = lab.table(["", *(d["label"] for d in designs.values())],
+                        [[label, *(value(d["totals"]) for d in designs.values())] for label, value in rows])
     down, restart = p["store_down_at"], p["store_down_at"] + p["store_restart_minutes"]
     moments = sorted({down - 1, down, down + 1, restart, restart + 1, p["minutes"] - 1} & set(range(p["minutes"])))
     before_after = lab.table(
         ["Minute", *(d["label"] for d in designs.values())],
         [[minute, *(logged_in_and_failed(d["timeline"][minute]) for d in designs.values())] for minute in moments],
     )
-    happened = [
-        f"What happened, {d['label'].lower()}:\n"
-        + lab.event_lines(d)
-        for d in (designs["no_replica"], designs["replica_failover"])
-    ]
-    return "\n\n".join([heading, summary, "Before and after (users logged in / requests failed so far):\n"
-                        + before_after, *happened])
+    happened = [f"What happened, {d['label'].lower()}:\n" + lab.event_lines(d)
+                for d in (designs["no_replica"], designs["replica_failover"])]
+    return "\n\n".join([heading, summary, "Users logged in / requests failed so far:\n" + before_after, *happened])
 
 
 def logged_in_and_failed(snapshot: dict) -> str:
@@ -286,4 +285,4 @@ def logged_in_and_failed(snapshot: dict) -> str:
 
 
 if __name__ == "__main__":
-    result = lab.main(__doc__, simulate, report)
+    result = lab.main(__doc__, simulate, report, BOUNDS)

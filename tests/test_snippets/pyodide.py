@@ -13,7 +13,7 @@ NODE_RUNNER = Path(__file__).with_name("run_in_pyodide.mjs")
 
 
 def run_in_pyodide(runs: list[tuple[str, list[str]]]) -> tuple[float, list[dict]]:
-    """(seconds to load Pyodide, [{file, args, status, output, seconds}, ...])."""
+    """(seconds to load Pyodide, [{file, args, status, exit_code, output, seconds}, ...])."""
     files = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "snippets").glob("*.py"))}
     request = {"env": snippet_runs.PYTHON_ENV, "files": files, "runs": [{"file": f, "args": a} for f, a in runs]}
     process = subprocess.run(

@@ -1,8 +1,9 @@
 // Runs snippets in the Pyodide the site ships (node_modules/pyodide) through the same
 // python_runner.py the page's worker uses, so a run here is a run in the reader's browser
 // minus the browser. Reads {env, files: {name: source}, runs: [{file, args}]} as JSON on
-// stdin; prints one JSON line per run: {file, args, status, output, seconds} (output is
-// stdout and stderr interleaved, like a terminal), after a first line {load_seconds}.
+// stdin; prints one JSON line per run: {file, args, status, exit_code, output, seconds}
+// (output is stdout and stderr interleaved, like a terminal), after a first line
+// {load_seconds}.
 //
 //   node tests/test_snippets/run_in_pyodide.mjs < request.json
 
@@ -29,5 +30,6 @@ for (const { file, args } of request.runs) {
   const begin = performance.now();
   const outcome = JSON.parse(runner.get("run_request")(JSON.stringify({ code: request.files[file], filename: file, args })));
   const seconds = (performance.now() - begin) / 1000;
-  console.log(JSON.stringify({ file, args, status: outcome.status, output: output + outcome.traceback, seconds }));
+  const { status, exit_code } = outcome;
+  console.log(JSON.stringify({ file, args, status, exit_code, output: output + outcome.traceback, seconds }));
 }

@@ -1,15 +1,15 @@
-"""snippets/crash.py: what one crashed web server costs each design."""
+"""snippets/crash.py: what one crashed web server costs each design, with and without retries."""
 
 from __future__ import annotations
 
-
+import crash
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-import crash
+from tests.test_snippets import spaces
 
 STATELESS = ("shared_store", "signed_tokens")
+PINNED = crash.USERS // crash.SERVERS  # users pinned to each server: everyone logs in before the crash
 
 
 @pytest.fixture(scope="module")
@@ -17,81 +17,106 @@ def default_run() -> dict:
     return crash.simulate()
 
 
-def test_stateless_designs_lose_no_session_when_a_web_server_crashes(default_run: dict) -> None:
-    for name in STATELESS:
-        totals = default_run["designs"][name]["totals"]
-        assert totals["sessions_lost"] == totals["carts_lost"] == 0
-        assert totals["logged_in_at_end"] == crash.USERS
+@pytest.fixture(scope="module")
+def retried_run() -> dict:
+    return crash.simulate(retry=True)
 
 
-def test_stateful_loses_the_crashed_servers_share_of_sessions(default_run: dict) -> None:
-    # Everyone has logged in before the crash, handed out in turn: web-2 holds N/M of them.
-    totals = default_run["designs"]["stateful"]["totals"]
-    assert totals["sessions_lost"] == crash.USERS // crash.SERVERS
-    assert 0 < totals["carts_lost"] < totals["sessions_lost"]
+def in_flight(requests_a_minute: int) -> int:
+    """Little's law: the requests a server is answering at any moment."""
+    return round(requests_a_minute * crash.RESPONSE_MS / 60_000)
 
 
-def test_only_requests_sent_to_the_dead_server_before_detection_fail(default_run: dict) -> None:
+def test_stateless_designs_lose_no_session_when_a_web_server_crashes(default_run: dict, retried_run: dict) -> None:
+    for run in (default_run, retried_run):
+        for name in STATELESS:
+            totals = run["designs"][name]["totals"]
+            assert totals["sessions_lost"] == totals["carts_lost"] == totals["users_logged_out"] == 0
+            assert totals["share_logged_out"] == 0.0
+            assert totals["logged_in_at_end"] == crash.USERS
+
+
+def test_stateful_loses_the_crashed_servers_share_of_sessions_retry_or_not(default_run: dict,
+                                                                            retried_run: dict) -> None:
+    for run in (default_run, retried_run):
+        totals = run["designs"]["stateful"]["totals"]
+        assert totals["sessions_lost"] == totals["users_logged_out"] == PINNED
+        assert totals["logged_in_at_crash"] == crash.USERS
+        assert totals["share_logged_out"] == round(PINNED / crash.USERS, 3)
+        assert 0 < totals["carts_lost"] < totals["sessions_lost"]
+
+
+def test_without_retries_a_crash_fails_the_requests_in_flight_and_the_rate_times_detection(default_run: dict) -> None:
+    # Each server gets a quarter of the requests: USERS / SERVERS a minute, all the detection long.
+    for totals in (design["totals"] for design in default_run["designs"].values()):
+        assert totals["requests_in_flight"] == in_flight(PINNED) > 0
+        assert totals["requests_failed"] == in_flight(PINNED) + PINNED * crash.DETECT_MINUTES
+        assert totals["requests_retried"] == 0
     stateful = default_run["designs"]["stateful"]["timeline"]
     failed = [snap["counters"]["Requests failed"] for snap in stateful]
     assert failed[crash.CRASH_AT - 1] == 0
     assert failed[-1] == failed[crash.CRASH_AT + crash.DETECT_MINUTES - 1] > 0
 
 
-def test_the_timeline_shows_the_crash_and_the_detection(default_run: dict) -> None:
+def test_with_retries_only_the_requests_in_flight_fail(retried_run: dict) -> None:
+    for totals in (design["totals"] for design in retried_run["designs"].values()):
+        assert totals["requests_failed"] == totals["requests_in_flight"] == in_flight(PINNED)
+        assert totals["requests_retried"] == PINNED * crash.DETECT_MINUTES
+    longer = crash.simulate(retry=True, detect_minutes=3)["designs"]
+    assert longer["shared_store"]["totals"]["requests_retried"] == 3 * PINNED
+    # A stateful user is re-pinned by the first resent request: resent once, however long detection takes.
+    assert longer["stateful"]["totals"]["requests_retried"] == PINNED
+
+
+def test_the_timeline_shows_the_crash_and_the_detection(default_run: dict, retried_run: dict) -> None:
+    crash_at, detected = crash.CRASH_AT, crash.CRASH_AT + crash.DETECT_MINUTES
     timeline = default_run["designs"]["stateful"]["timeline"]
-    assert [snap["minute"] for snap in timeline] == list(range(crash.MINUTES))
-    events = [(snap["minute"], event["kind"], event["node"]) for snap in timeline for event in snap["events"]]
-    assert events == [(crash.CRASH_AT, "server_down", "web-2"), (crash.CRASH_AT + 1, "server_removed", "web-2")]
-    assert timeline[crash.CRASH_AT]["nodes"]["web-2"]["status"] == "down"
-    assert timeline[crash.CRASH_AT - 1]["nodes"]["web-2"] == {"status": "up", "note": "500 sessions", "traffic": 0.25}
-    assert timeline[crash.CRASH_AT]["counters"]["Logged in"] == crash.USERS - 500
-    assert default_run["designs"]["shared_store"]["timeline"][-1]["nodes"]["session-store"]["note"] == "2,000 sessions"
+    assert len(timeline) == crash.MINUTES
+    events = [(e["minute"], e["kind"], e["node"]) for e in crash.lab.events(default_run["designs"]["stateful"])]
+    assert events == [(crash_at, "server_down", "web-2"), (detected, "server_removed", "web-2"),
+                      (detected, "users_logged_out", "web-2")]
+    assert timeline[crash_at - 1]["nodes"]["web-2"] == {"status": "up", "note": f"{PINNED} sessions", "traffic": 0.25}
+    assert timeline[crash_at]["nodes"]["web-2"]["status"] == timeline[crash_at]["nodes"]["sessions-web-2"]["status"]
+    assert timeline[crash_at]["nodes"]["web-2"]["status"] == "down"
+    assert timeline[crash_at]["counters"]["Logged in"] == crash.USERS - PINNED
+    assert timeline[detected]["counters"]["Logged in"] == crash.USERS
+    # With retries the stranded users are resent, and log in again, in the minute of the crash.
+    retried = retried_run["designs"]["stateful"]
+    events = [(e["minute"], e["kind"]) for e in crash.lab.events(retried)]
+    assert events == [(crash_at, "server_down"), (crash_at, "users_logged_out"), (detected, "server_removed")]
+    assert retried["timeline"][crash_at]["counters"]["Logged in"] == crash.USERS
+    store = default_run["designs"]["shared_store"]["timeline"][-1]["nodes"]["session-store"]
+    assert store["note"] == f"{crash.USERS:,} sessions"
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    servers=st.integers(2, 8),
-    users=st.integers(0, 3000),
-    minutes=st.integers(2, 90),
-    data=st.data(),
-)
-def test_what_must_hold_for_any_parameters(servers: int, users: int, minutes: int, data: st.DataObject) -> None:
-    parameters = dict(
-        servers=servers,
-        users=users,
-        minutes=minutes,
-        login_minutes=data.draw(st.integers(1, minutes)),
-        crash_server=data.draw(st.integers(1, servers)),
-        crash_at=data.draw(st.integers(0, minutes - 1)),
-        detect_minutes=data.draw(st.integers(0, 5)),
-        cart_percent=data.draw(st.integers(0, 100)),
-        seed=data.draw(st.integers(0, 2**32)),
-    )
-    result = crash.simulate(**parameters)
-    assert result == crash.simulate(**parameters)  # seeded: the same numbers every time
-    detected_in_time = parameters["crash_at"] + parameters["detect_minutes"] < minutes
+@settings(max_examples=30, deadline=None)
+@given(parameters=spaces.accepted("crash"))
+def test_what_must_hold_for_any_parameters(parameters: dict) -> None:
+    result = spaces.checked_run("crash", parameters)
+    users, minutes = parameters["users"], parameters["minutes"]
     for name, design in result["designs"].items():
         totals = design["totals"]
-        assert 0 <= totals["requests_failed"] <= totals["requests"]
-        assert 0 <= totals["carts_lost"] <= totals["sessions_lost"] <= users
+        assert 0 <= totals["requests_in_flight"] <= totals["requests_failed"] <= totals["requests"]
+        assert 0 <= totals["carts_lost"] <= totals["sessions_lost"] <= totals["logged_in_at_crash"] <= users
+        assert totals["users_logged_out"] <= totals["sessions_lost"]
+        crashed_with = totals["logged_in_at_crash"]
+        assert totals["share_logged_out"] == (round(totals["users_logged_out"] / crashed_with, 3) if crashed_with
+                                              else 0.0)
         assert totals["logged_in_at_end"] <= users
-        if detected_in_time:  # every failed login is retried once the balancer knows
+        # Every failed login is tried again once the balancer knows, or resent at once.
+        if parameters["retry"] or parameters["crash_at"] + parameters["detect_minutes"] < minutes:
             assert totals["logged_in_at_end"] == users
+        if parameters["retry"]:
+            assert totals["requests_failed"] == totals["requests_in_flight"]
+        else:
+            assert totals["requests_retried"] == 0
+        if parameters["crash_at"] == 0:  # nothing was under way before the first minute
+            assert totals["requests_in_flight"] == 0
         assert len(design["timeline"]) == minutes
-        for earlier, later in zip(design["timeline"], design["timeline"][1:]):
-            for counter in ("Sessions lost", "Carts lost", "Requests failed"):
-                assert earlier["counters"][counter] <= later["counters"][counter]
+        spaces.never_fewer(design, "Sessions lost", "Carts lost", "Requests failed", "Requests retried")
         if name in STATELESS:
-            assert totals["sessions_lost"] == 0
+            assert totals["sessions_lost"] == totals["users_logged_out"] == 0
     if parameters["login_minutes"] <= parameters["crash_at"]:
-        whole, extra = divmod(users, servers)
+        whole, extra = divmod(users, parameters["servers"])
         expected = whole + (parameters["crash_server"] - 1 < extra)
         assert result["designs"]["stateful"]["totals"]["sessions_lost"] == expected
-
-
-def test_a_hundred_thousand_users_lose_exactly_one_servers_share() -> None:
-    result = crash.simulate(users=100_000, servers=8, crash_server=8)
-    assert result["designs"]["stateful"]["totals"]["sessions_lost"] == 12_500
-    assert result["designs"]["shared_store"]["totals"]["sessions_lost"] == 0
-    assert result["designs"]["stateful"]["totals"]["logged_in_at_end"] == 100_000

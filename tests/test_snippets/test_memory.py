@@ -6,14 +6,17 @@ import base64
 import hashlib
 import hmac
 import json
+import random
 
+import memory
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import memory
+from tests.test_snippets import spaces
 
 SESSION_COOKIE_BYTES = len("sid=") + 32
+MB = 1_000_000
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +24,12 @@ def default_run() -> dict:
     return memory.simulate()
 
 
-def every_session(users: int = memory.USERS, seed: int = memory.SEED) -> list[dict]:
-    minutes = memory.sessions(users, memory.LOGIN_MINUTES, memory.CART_MAX, seed)
-    return [session for minute in minutes for session in minute]
+def real_sessions(users: int = memory.USERS, seed: int = memory.SEED) -> list[dict]:
+    """Every user's session, built and kept whole, in login order."""
+    rng = random.Random(0)
+    return [memory.new_session(user_id, staff, items, minute, rng)
+            for minute, arriving in enumerate(memory.population(users, memory.LOGIN_MINUTES, memory.CART_MAX, seed))
+            for user_id, staff, items in arriving]
 
 
 def decode(part: str) -> bytes:
@@ -33,16 +39,26 @@ def decode(part: str) -> bytes:
 def test_the_stateful_servers_together_hold_every_session_once(default_run: dict) -> None:
     # Users are handed out in turn, in login order: user i lands on server i mod SERVERS.
     per_server = [0] * memory.SERVERS
-    for index, session in enumerate(every_session()):
+    for index, session in enumerate(real_sessions()):
         per_server[index % memory.SERVERS] += len(memory.compact(session)) + memory.ENTRY_OVERHEAD_BYTES
     design = default_run["designs"]["stateful"]
     totals = design["totals"]
-    assert sum(per_server) == totals["session_bytes"]
+    assert sum(per_server) == totals["session_bytes"] == totals["fleet_bytes"]
     assert max(per_server) == totals["busiest_server_bytes"]
     assert totals["busiest_server_sessions"] == memory.USERS // memory.SERVERS
     assert totals["busiest_server_heap_bytes"] == round(max(per_server) * memory.RUNTIME_FACTOR)
+    assert totals["fleet_heap_bytes"] == round(sum(per_server) * memory.RUNTIME_FACTOR)
+    assert totals["average_session_bytes"] == sum(per_server) // memory.USERS
     notes = [node["note"] for node in design["timeline"][-1]["nodes"].values()]
-    assert notes == [f"{size / 1_000_000:,.1f} MB" for size in per_server]
+    assert notes == [f"{size / MB:,.1f} MB" for size in per_server]
+
+
+def test_a_fleet_holds_what_its_users_bring_however_many_servers_share_it() -> None:
+    """Adding servers splits the same total: a rush of sessions is counted per fleet."""
+    fleets = [memory.simulate(servers=servers)["designs"]["stateful"]["totals"] for servers in (2, 4, 8)]
+    assert len({fleet["fleet_bytes"] for fleet in fleets}) == 1
+    for servers, fleet in zip((2, 4, 8), fleets, strict=True):
+        assert fleet["fleet_bytes"] / servers <= fleet["busiest_server_bytes"] < 1.1 * fleet["fleet_bytes"] / servers
 
 
 @pytest.mark.parametrize("replicas", [0, 1, 3])
@@ -50,53 +66,71 @@ def test_the_shared_store_holds_every_session_once_per_copy(replicas: int) -> No
     result = memory.simulate(users=2_000, store_replicas=replicas)
     totals = result["designs"]["shared_store"]["totals"]
     assert totals["store_bytes"] == totals["session_bytes"] * (1 + replicas)
-    assert totals["busiest_server_bytes"] == 0
+    assert totals["busiest_server_bytes"] == totals["fleet_bytes"] == 0
     assert totals["session_bytes"] == result["designs"]["stateful"]["totals"]["session_bytes"]
-    assert result["designs"]["shared_store"]["timeline"][-1]["counters"]["Store (MB)"] == round(
-        totals["store_bytes"] / 1_000_000, 1)
-    last = result["designs"]["shared_store"]["timeline"][-1]["nodes"]
-    assert ("session-store-replica" in last) == (replicas > 0)
-    assert all(last[f"web-{s}"]["note"] == "no sessions" for s in range(1, memory.SERVERS + 1))
+    last = result["designs"]["shared_store"]["timeline"][-1]
+    assert last["counters"]["Store (MB)"] == round(totals["store_bytes"] / MB, 1)
+    assert ("session-store-replica" in last["nodes"]) == (replicas > 0)
+    assert all(last["nodes"][f"web-{s}"]["note"] == "no sessions" for s in range(1, memory.SERVERS + 1))
 
 
-def test_every_token_cookie_weighs_more_than_a_session_id_cookie(default_run: dict) -> None:
+def test_an_ids_only_token_is_small_and_the_cart_goes_to_the_database(default_run: dict) -> None:
     tokens = default_run["designs"]["signed_tokens"]["totals"]
     sid = default_run["designs"]["shared_store"]["totals"]
     assert sid["cookie_bytes_per_request"] == SESSION_COOKIE_BYTES
-    assert tokens["cookie_bytes_smallest"] > SESSION_COOKIE_BYTES
-    assert tokens["cookie_bytes_smallest"] < tokens["cookie_bytes_per_request"] < tokens["cookie_bytes_largest"]
-    assert tokens["store_bytes"] == tokens["busiest_server_bytes"] == 0
-    extra = tokens["upload_bytes_per_minute"] - sid["upload_bytes_per_minute"]
-    assert tokens["extra_upload_bytes_per_minute"] == extra > 0
+    assert SESSION_COOKIE_BYTES < tokens["cookie_bytes_smallest"] <= tokens["cookie_bytes_largest"] < 300
+    assert tokens["cookies_over_limit"] == 0
+    assert tokens["store_bytes"] == tokens["busiest_server_bytes"] == tokens["fleet_bytes"] == 0
+    assert tokens["extra_upload_bytes_per_minute"] == tokens["upload_bytes_per_minute"] - sid["upload_bytes_per_minute"]
+    carts = [session["cart"] for session in real_sessions() if session["cart"]]
+    assert tokens["database_bytes"] == sum(len(memory.compact(cart)) for cart in carts) > 0
 
 
-def test_a_token_verifies_with_the_key_and_carries_its_users_session() -> None:
-    sessions = every_session(users=500)
-    session = max(sessions, key=lambda s: len(s["cart"]))
-    token = memory.sign(memory.compact(session))
-    header, claims, signature = token.split(".")
-    expected = hmac.new(memory.SIGNING_KEY, f"{header}.{claims}".encode(), hashlib.sha256).digest()
-    assert hmac.compare_digest(decode(signature), expected)
-    assert json.loads(decode(header)) == {"alg": "HS256", "typ": "JWT"}
-    assert json.loads(decode(claims)) == session
-    assert len(session["cart"]) > 10
-    # Another key, or another cart, gives another signature: the server would refuse the token.
-    assert memory.sign(memory.compact(session), b"another key").split(".")[2] != signature
-    tampered = {**session, "cart": []}
-    assert memory.sign(memory.compact(tampered)).split(".")[2] != signature
-
-
-def test_only_big_carts_make_token_cookies_too_big(default_run: dict) -> None:
-    tokens = default_run["designs"]["signed_tokens"]
-    over = tokens["totals"]["cookies_over_limit"]
-    assert 0 < over < memory.USERS // 50  # a few, not many
-    assert tokens["totals"]["cookie_bytes_largest"] > memory.COOKIE_LIMIT
-    events = [(snap["minute"], event["kind"]) for snap in tokens["timeline"] for event in snap["events"]]
-    assert events == [(0, "cookie_too_big")]
-    assert tokens["timeline"][-1]["counters"]["Cookies over 4,096 bytes"] == over
-    small_carts = memory.simulate(users=2_000, cart_max=40)["designs"]["signed_tokens"]["totals"]
+def test_the_whole_session_in_a_token_is_the_anti_pattern_big_cookies_show(default_run: dict) -> None:
+    anti = default_run["designs"]["session_in_token"]
+    ids_only = default_run["designs"]["signed_tokens"]["totals"]
+    assert "anti-pattern" in anti["label"]
+    totals = anti["totals"]
+    assert totals["cookie_bytes_per_request"] > 2 * ids_only["cookie_bytes_per_request"]
+    assert 0 < totals["cookies_over_limit"] < memory.USERS // 50  # a few, not many
+    assert totals["cookie_bytes_largest"] > memory.COOKIE_LIMIT
+    assert [(e["minute"], e["kind"]) for e in memory.lab.events(anti)] == [(0, "cookie_too_big")]
+    assert anti["timeline"][-1]["counters"]["Cookies over 4,096 bytes"] == totals["cookies_over_limit"]
+    small_carts = memory.simulate(users=2_000, cart_max=40)["designs"]["session_in_token"]["totals"]
     assert small_carts["cookies_over_limit"] == 0
     assert small_carts["cookie_bytes_largest"] < memory.COOKIE_LIMIT
+
+
+def test_each_token_verifies_with_the_key_and_carries_its_claims() -> None:
+    session = max(real_sessions(users=500), key=lambda s: len(s["cart"]))
+    assert len(session["cart"]) > 10
+    ids = memory.id_claims(session["user_id"], "support" in session["roles"], minute=3)
+    for claims in (session, ids):
+        token = memory.sign(memory.compact(claims))
+        header, body, signature = token.split(".")
+        expected = hmac.new(memory.SIGNING_KEY, f"{header}.{body}".encode(), hashlib.sha256).digest()
+        assert hmac.compare_digest(decode(signature), expected)
+        assert json.loads(decode(header)) == {"alg": "HS256", "typ": "JWT"}
+        assert json.loads(decode(body)) == claims
+        # Another key, or other claims, give another signature: the server would refuse the token.
+        assert memory.sign(memory.compact(claims), b"another key").split(".")[2] != signature
+    assert set(ids) == {"sub", "roles", "exp"}
+    emptied = memory.sign(memory.compact({**session, "cart": []}))
+    assert emptied.split(".")[2] != memory.sign(memory.compact(session)).split(".")[2]
+
+
+@settings(max_examples=40, deadline=None)
+@given(user_id=st.integers(1, 100_000), staff=st.booleans(), items=st.integers(0, 500),
+       minute=st.integers(0, 59), seed=st.integers(0, 2**32 - 1))
+def test_one_session_of_each_shape_measures_them_all(user_id: int, staff: bool, items: int, minute: int,
+                                                     seed: int) -> None:
+    session = memory.new_session(user_id, staff, items, minute, random.Random(seed))
+    claims = memory.compact(session)
+    sizes = memory.measured(user_id, staff, items)
+    assert sizes.session == len(claims)
+    assert sizes.session_cookie == len("token=" + memory.sign(claims))
+    assert sizes.id_cookie == len("token=" + memory.sign(memory.compact(memory.id_claims(user_id, staff, minute))))
+    assert sizes.cart == (len(memory.compact(session["cart"])) if items else 0)
 
 
 def test_memory_grows_linearly_with_users() -> None:
@@ -111,21 +145,10 @@ def test_memory_grows_linearly_with_users() -> None:
     assert 1.9 < store[-1] / store[len(store) // 2 - 1] < 2.1
 
 
-@settings(max_examples=40, deadline=None)
-@given(
-    servers=st.integers(1, 8),
-    users=st.integers(0, 1_200),
-    login_minutes=st.integers(1, 15),
-    cart_max=st.integers(0, 150),
-    entry_overhead_bytes=st.integers(0, 300),
-    runtime_factor=st.floats(1, 10),
-    store_replicas=st.integers(0, 3),
-    requests_per_minute=st.integers(0, 5),
-    seed=st.integers(0, 2**32),
-)
-def test_what_must_hold_for_any_parameters(**parameters: object) -> None:
-    result = memory.simulate(**parameters)
-    assert result == memory.simulate(**parameters)  # seeded: the same numbers every time
+@settings(max_examples=25, deadline=None)
+@given(parameters=spaces.accepted("memory"))
+def test_what_must_hold_for_any_parameters(parameters: dict) -> None:
+    result = spaces.checked_run("memory", parameters)
     users, servers = parameters["users"], parameters["servers"]
     designs = result["designs"]
     raw = designs["stateful"]["totals"]["session_bytes"]
@@ -139,15 +162,16 @@ def test_what_must_hold_for_any_parameters(**parameters: object) -> None:
         assert abs(totals["upload_bytes_per_minute"] - upload) <= parameters["requests_per_minute"] * users / 1000
         assert len(design["timeline"]) == parameters["login_minutes"]
         logged_in = [snap["counters"]["Sessions"] for snap in design["timeline"]]
-        assert logged_in == sorted(logged_in) and logged_in[-1] == users
-        if name != "signed_tokens":
+        assert logged_in == sorted(logged_in)
+        assert logged_in[-1] == users
+        if name != "session_in_token":
             assert totals["cookies_over_limit"] == 0
     stateful = designs["stateful"]["totals"]
-    assert raw / servers <= stateful["busiest_server_bytes"] <= raw
+    assert raw / servers <= stateful["busiest_server_bytes"] <= stateful["fleet_bytes"] == raw
     assert stateful["busiest_server_sessions"] == -(-users // servers)
     assert designs["shared_store"]["totals"]["store_bytes"] == raw * (1 + parameters["store_replicas"])
-    tokens = designs["signed_tokens"]["totals"]
+    anti, ids_only = designs["session_in_token"]["totals"], designs["signed_tokens"]["totals"]
     if users:
-        assert tokens["cookie_bytes_smallest"] > SESSION_COOKIE_BYTES
+        assert SESSION_COOKIE_BYTES < ids_only["cookie_bytes_smallest"] < anti["cookie_bytes_smallest"]
         # The token carries the session's JSON in base64 (4 characters for 3 bytes), and more.
-        assert tokens["cookie_bytes_per_request"] * users > (raw - users * parameters["entry_overhead_bytes"]) * 4 / 3
+        assert anti["cookie_bytes_per_request"] * users > (raw - users * parameters["entry_overhead_bytes"]) * 4 / 3

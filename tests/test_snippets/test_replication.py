@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import replication
 import sessionlab as lab
+from hypothesis import given, settings
+
+from tests.test_snippets import spaces
 
 SERVERS, SESSIONS = replication.SERVERS, replication.SESSIONS
 
@@ -67,23 +66,42 @@ def test_copies_cost_memory_and_network(default_run: dict) -> None:
     assert default_run["designs"]["all_to_all"]["totals"]["bytes_held_max"] == every_byte
 
 
-def test_one_backup_doubles_the_load_on_the_backup(default_run: dict) -> None:
+def test_sent_to_its_backup_only_the_backups_load_doubles(default_run: dict) -> None:
     one_backup = default_run["designs"]["one_backup"]["totals"]
-    assert one_backup["busiest_load_before"] == SESSIONS // SERVERS
-    assert one_backup["busiest_load_after"] == 2 * SESSIONS // SERVERS
+    share = SESSIONS // SERVERS
+    assert one_backup["load_by_server_before"] == {f"web-{n}": share for n in range(1, SERVERS + 1)}
+    # web-2's users all go to web-3, its backup; web-1 and web-4 carry what they carried.
+    assert one_backup["load_by_server_after"] == {"web-1": share, "web-3": 2 * share, "web-4": share}
+    assert one_backup["busiest_load_before"] == share
+    assert one_backup["busiest_load_after"] == 2 * share
     assert one_backup["load_increase"] == 2.0
-    assert one_backup["sessions_failed_over"] == SESSIONS // SERVERS
+    assert one_backup["sessions_failed_over"] == share
+    assert one_backup["sessions_fetched"] == one_backup["fetch_bytes"] == 0
     # Without a single designated backup the users are spread over every survivor.
-    spread = -(-SESSIONS // (SERVERS - 1))
+    spread = shares(SESSIONS, SERVERS - 1)
     for key in ("none", "all_to_all"):
-        assert default_run["designs"][key]["totals"]["busiest_load_after"] == spread
+        assert list(default_run["designs"][key]["totals"]["load_by_server_after"].values()) == spread
     assert default_run["designs"]["none"]["totals"]["sessions_failed_over"] == 0
+
+
+def test_when_any_server_fetches_the_copies_every_survivor_takes_a_share() -> None:
+    result = replication.simulate(any_node_fetches=True)
+    one_backup = result["designs"]["one_backup"]["totals"]
+    owned = replication.logins(SERVERS, SESSIONS, replication.SESSION_BYTES, replication.SEED)
+    assert list(one_backup["load_by_server_after"].values()) == shares(SESSIONS, SERVERS - 1)
+    assert one_backup["sessions_lost"] == 0
+    assert one_backup["sessions_fetched"] == one_backup["sessions_failed_over"] == len(owned[1])
+    assert one_backup["fetch_bytes"] == sum(owned[1])  # each session read once from the backup
+    assert one_backup["load_increase"] == pytest.approx(4 / 3, abs=0.01)
+    # The option only changes where one backup's users go.
+    for key in ("none", "all_to_all"):
+        assert result["designs"][key] == replication.simulate()["designs"][key]
 
 
 def test_the_timeline_shows_the_crash_and_the_failover(default_run: dict) -> None:
     crash_at = replication.CRASH_AT
     designs = default_run["designs"]
-    for key, design in designs.items():
+    for design in designs.values():
         timeline = design["timeline"]
         assert [snap["minute"] for snap in timeline] == list(range(replication.MINUTES))
         assert timeline[crash_at - 1]["nodes"]["web-2"]["status"] == "up"
@@ -100,12 +118,15 @@ def test_the_timeline_shows_the_crash_and_the_failover(default_run: dict) -> Non
     one_backup = designs["one_backup"]["timeline"]
     assert one_backup[crash_at - 1]["nodes"]["web-3"]["note"] == "2,500 + 2,500 copies"
     # After the failover web-3 serves web-2's users too, and the ring closes: web-1 copies to web-3.
-    assert one_backup[crash_at + 1]["nodes"]["web-3"] == {"status": "up", "note": "5,000 + 2,500 copies", "traffic": 0.5}
+    assert one_backup[crash_at + 1]["nodes"]["web-3"] == {"status": "up", "note": "5,000 + 2,500 copies",
+                                                          "traffic": 0.5}
     assert designs["none"]["timeline"][crash_at - 1]["nodes"]["web-1"]["note"] == "2,500 sessions"
     lost = [snap["counters"]["Sessions lost"] for snap in designs["none"]["timeline"]]
-    assert lost[crash_at - 1] == 0 and lost[crash_at] == lost[-1] == 2_500
+    assert lost[crash_at - 1] == 0
+    assert lost[crash_at] == lost[-1] == 2_500
     load = [snap["counters"]["Busiest server load"] for snap in one_backup]
-    assert load[crash_at] == 2_500 and load[crash_at + 1] == 5_000
+    assert load[crash_at] == 2_500
+    assert load[crash_at + 1] == 5_000
 
 
 def test_writes_to_a_crashed_server_are_not_copied(default_run: dict) -> None:
@@ -120,24 +141,11 @@ def test_writes_to_a_crashed_server_are_not_copied(default_run: dict) -> None:
     assert network("all_to_all", during) == pytest.approx(network("all_to_all", before) / 2, rel=0.03)
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    servers=st.integers(2, 8),
-    sessions=st.integers(0, 3_000),
-    minutes=st.integers(3, 40),
-    writes_per_minute=st.integers(0, 5),
-    session_bytes=st.integers(1, 5_000),
-    seed=st.integers(0, 2**32),
-    data=st.data(),
-)
-def test_what_must_hold_for_any_parameters(servers: int, sessions: int, minutes: int, writes_per_minute: int,
-                                           session_bytes: int, seed: int, data: st.DataObject) -> None:
-    crashes = data.draw(st.integers(1, servers))
-    parameters = dict(servers=servers, sessions=sessions, crashes=crashes, minutes=minutes,
-                      crash_at=data.draw(st.integers(1, minutes - 2)), writes_per_minute=writes_per_minute,
-                      session_bytes=session_bytes, seed=seed)
-    result = replication.simulate(**parameters)
-    assert result == replication.simulate(**parameters)  # seeded: the same numbers every time
+@settings(max_examples=25, deadline=None)
+@given(parameters=spaces.accepted("replication"))
+def test_what_must_hold_for_any_parameters(parameters: dict) -> None:
+    result = spaces.checked_run("replication", parameters)
+    servers, sessions, crashes = parameters["servers"], parameters["sessions"], parameters["crashes"]
     designs = result["designs"]
     lost = {key: design["totals"]["sessions_lost"] for key, design in designs.items()}
     assert lost == expected_losses(sessions, servers, crashes)
@@ -145,7 +153,8 @@ def test_what_must_hold_for_any_parameters(servers: int, sessions: int, minutes:
     on_crashed = sum(share[s] for s in crashed(crashes, servers))
     survivors = servers - crashes
     held = {key: design["totals"]["sessions_held_max"] for key, design in designs.items()}
-    assert held["none"] == max(share) and held["all_to_all"] == sessions
+    assert held["none"] == max(share)
+    assert held["all_to_all"] == sessions
     assert held["none"] <= held["one_backup"] <= 2 * held["none"]
     for key, copies in {"none": 0, "one_backup": 1, "all_to_all": servers - 1}.items():
         totals = designs[key]["totals"]
@@ -154,10 +163,15 @@ def test_what_must_hold_for_any_parameters(servers: int, sessions: int, minutes:
         if survivors:  # every user who did not lose a session was moved with it
             assert totals["sessions_failed_over"] == on_crashed - totals["sessions_lost"]
             assert totals["busiest_load_after"] >= -(-sessions // survivors)
+            assert sum(totals["load_by_server_after"].values()) == sessions  # the lost log in again
         else:
             assert totals["busiest_load_after"] == totals["sessions_failed_over"] == 0
-        assert len(designs[key]["timeline"]) == minutes
+        assert len(totals["load_by_server_after"]) == survivors
+        assert totals["sessions_fetched"] <= totals["sessions_failed_over"]
+        assert len(designs[key]["timeline"]) == parameters["minutes"]
         counted = [snap["counters"]["Sessions lost"] for snap in designs[key]["timeline"]]
-        assert counted == sorted(counted) and counted[-1] == totals["sessions_lost"]
+        assert counted == sorted(counted)
+        assert counted[-1] == totals["sessions_lost"]
     network = [design["totals"]["replication_bytes_per_minute"] for design in designs.values()]
-    assert network[0] == 0 and network[2] == network[1] * (servers - 1)
+    assert network[0] == 0
+    assert network[2] == network[1] * (servers - 1)

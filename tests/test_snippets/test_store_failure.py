@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import store_failure as sf
+from hypothesis import given, settings
+
+from tests.test_snippets import spaces
 
 DOWN = sf.STORE_DOWN_AT
 
@@ -40,13 +39,13 @@ def test_with_a_replica_only_the_writes_inside_the_lag_window_are_lost(default_r
     down = DOWN * 60
     in_lag_window = logins_before(down, default_run["parameters"]) - logins_before(
         down - sf.REPLICATION_LAG_SECONDS, default_run["parameters"])
-    assert totals["sessions_lost"] == totals["users_logged_out"] == in_lag_window == 1
+    assert totals["sessions_lost"] == totals["users_logged_out"] == in_lag_window > 0
     assert totals["seconds_unavailable"] == sf.FAILOVER_SECONDS
     assert sf.simulate(replication_lag_seconds=0)["designs"]["replica_failover"]["totals"]["sessions_lost"] == 0
     # A replica that far behind has nothing: failing over to it loses as much as having none.
-    everything = sf.simulate(replication_lag_seconds=down)["designs"]
+    everything = sf.simulate(store_down_at=5, replication_lag_seconds=5 * 60)["designs"]
     lost = [everything[name]["totals"]["sessions_lost"] for name in ("replica_failover", "no_replica")]
-    assert lost[0] == lost[1] > 1000
+    assert lost[0] == lost[1] > 100
 
 
 def test_signed_tokens_lose_nothing_when_the_store_fails(default_run: dict) -> None:
@@ -81,39 +80,26 @@ def test_the_timeline_shows_the_failure_the_failover_and_the_restart(default_run
     assert events("signed_tokens") == [(DOWN, "store_down", None)]
     no_replica = default_run["designs"]["no_replica"]["timeline"]
     assert no_replica[DOWN]["nodes"]["session-store"] == {"status": "down", "note": "down", "traffic": 0.0}
-    assert no_replica[-1]["nodes"]["session-store"] == {"status": "up", "note": "2,000 sessions", "traffic": 1.0}
+    assert no_replica[-1]["nodes"]["session-store"] == {"status": "up", "note": f"{sf.USERS:,} sessions",
+                                                        "traffic": 1.0}
     assert no_replica[DOWN]["nodes"]["web-1"]["note"] == "fails requests"
     replica = default_run["designs"]["replica_failover"]["timeline"]
-    # One login, in the last two seconds before minute 30, has not reached the replica yet.
-    assert replica[DOWN - 1]["nodes"]["session-store"]["note"] == "1,478 sessions"
-    assert replica[DOWN - 1]["nodes"]["session-store-replica"]["note"] == "1,477 sessions"
+    # The logins of the last two seconds before the failure have not reached the replica yet.
+    held = logins_before(DOWN * 60, default_run["parameters"])
+    lagging = held - logins_before(DOWN * 60 - sf.REPLICATION_LAG_SECONDS, default_run["parameters"])
+    assert replica[DOWN - 1]["nodes"]["session-store"]["note"] == f"{held:,} sessions"
+    assert replica[DOWN - 1]["nodes"]["session-store-replica"]["note"] == f"{held - lagging:,} sessions"
     assert replica[DOWN]["nodes"]["session-store-replica"]["note"].startswith("promoted: ")
     assert replica[restart]["nodes"]["session-store"]["status"] == "up"
     assert "session-store" not in default_run["designs"]["signed_tokens"]["timeline"][0]["nodes"]
 
 
-@settings(max_examples=50, deadline=None)
-@given(
-    servers=st.integers(1, 6),
-    users=st.integers(0, 3000),
-    minutes=st.integers(1, 90),
-    data=st.data(),
-)
-def test_what_must_hold_for_any_parameters(servers: int, users: int, minutes: int, data: st.DataObject) -> None:
-    restart_minutes = data.draw(st.integers(1, 10))
-    parameters = dict(
-        servers=servers,
-        users=users,
-        minutes=minutes,
-        login_minutes=data.draw(st.integers(1, minutes)),
-        store_down_at=data.draw(st.integers(0, minutes - 1)),
-        store_restart_minutes=restart_minutes,
-        failover_seconds=data.draw(st.integers(0, restart_minutes * 60)),
-        replication_lag_seconds=data.draw(st.integers(0, 120)),
-        seed=data.draw(st.integers(0, 2**32)),
-    )
-    result = sf.simulate(**parameters)
-    assert result == sf.simulate(**parameters)  # seeded: the same numbers every time
+@settings(max_examples=25, deadline=None)
+@given(parameters=spaces.accepted("store_failure"))
+def test_what_must_hold_for_any_parameters(parameters: dict) -> None:
+    result = spaces.checked_run("store_failure", parameters)
+    servers, users, minutes = parameters["servers"], parameters["users"], parameters["minutes"]
+    restart_minutes = parameters["store_restart_minutes"]
     designs = result["designs"]
     down, end = parameters["store_down_at"] * 60, minutes * 60
     held_at_failure = logins_before(down, parameters)
@@ -138,7 +124,8 @@ def test_what_must_hold_for_any_parameters(servers: int, users: int, minutes: in
         failed = [0] + [snap["counters"]["Requests failed"] for snap in design["timeline"]]
         for minute in range(minutes):
             if failed[minute + 1] > failed[minute]:  # only while no store serves
-                assert outages[name].start < minute * 60 + 60 and minute * 60 < outages[name].stop
+                assert outages[name].start < minute * 60 + 60
+                assert minute * 60 < outages[name].stop
     def moments(design: str, kind: str) -> list[int]:
         return [e["minute"] for e in sf.lab.events(designs[design]) if e["kind"] == kind]
 
