@@ -212,14 +212,14 @@ def stateful(logins: list[list[bool]], p: dict) -> dict:
     return lab.design("Stateful (sticky)", servers, run.totals, run.timeline)
 
 
-def sent_elsewhere(users: int, name: str, retried: bool) -> dict:
+def sent_elsewhere(users: int, name: str, *, retried: bool) -> dict:
     how = "The load balancer resends their requests" if retried else "Their requests now go"
     return lab.event("users_logged_out",
                      f"{how} to other servers, which have never seen the sessions of {name}'s "
                      f"{lab.plural(users, 'user')}: they must log in again, with empty carts.", name)
 
 
-def stateless(logins: list[list[bool]], p: dict, with_store: bool) -> dict:
+def stateless(logins: list[list[bool]], p: dict, *, with_store: bool) -> dict:
     """Any server answers any request: each minute's requests are handed out in turn."""
     run = Crash(p)
     dead, name, servers = run.dead, run.name, p["servers"]

@@ -65,7 +65,8 @@ def simulate(servers=SERVERS, users=USERS, login_minutes=LOGIN_MINUTES, cart_max
     parameters = lab.checked(BOUNDS, servers=servers, users=users, login_minutes=login_minutes, cart_max=cart_max,
                              entry_overhead_bytes=entry_overhead_bytes, runtime_factor=runtime_factor,
                              store_replicas=store_replicas, requests_per_minute=requests_per_minute, seed=seed)
-    logins = [[measured(*user) for user in minute] for minute in population(users, login_minutes, cart_max, seed)]
+    logins = [[measured(user, items, staff=staff) for user, staff, items in minute]
+              for minute in population(users, login_minutes, cart_max, seed)]
     return {
         "scenario": "memory",
         "parameters": parameters,
@@ -97,7 +98,7 @@ def cart_size(cart_max: int, rng: random.Random) -> int:
     return min(cart_max, int(1 / (1 - rng.random())) - 1)
 
 
-def new_session(user_id: int, staff: bool, items: int, minute: int, rng: random.Random) -> dict:
+def new_session(user_id: int, items: int, minute: int, rng: random.Random, *, staff: bool) -> dict:
     """A session as the shop keeps it."""
     stamp = NOW + 60 * minute
     return {
@@ -111,7 +112,7 @@ def new_session(user_id: int, staff: bool, items: int, minute: int, rng: random.
     }
 
 
-def id_claims(user_id: int, staff: bool, minute: int) -> dict:
+def id_claims(user_id: int, minute: int, *, staff: bool) -> dict:
     """What an ids-only token says: who (sub), what they may do, and until when."""
     return {"sub": str(user_id), "roles": ROLES[staff], "exp": NOW + 60 * minute + TOKEN_SECONDS}
 
@@ -125,12 +126,12 @@ class Sizes(NamedTuple):
     cart: int  # the cart as the database keeps it (0 when empty)
 
 
-def measured(user_id: int, staff: bool, items: int) -> Sizes:
-    return measured_shape(len(str(user_id)), staff, items)
+def measured(user_id: int, items: int, *, staff: bool) -> Sizes:
+    return measured_shape(len(str(user_id)), items, staff=staff)
 
 
 @functools.cache
-def measured_shape(id_digits: int, staff: bool, items: int) -> Sizes:
+def measured_shape(id_digits: int, items: int, *, staff: bool) -> Sizes:
     """The sizes of every session of this shape, measured on a real one.
 
     Product ids have six digits, quantities one, CSRF tokens 32 hex digits and time
@@ -138,12 +139,12 @@ def measured_shape(id_digits: int, staff: bool, items: int) -> Sizes:
     and its number of items: 100,000 users have a few hundred shapes between them.
     """
     user_id = 10 ** (id_digits - 1)
-    session = new_session(user_id, staff, items, minute=0, rng=random.Random(0))
+    session = new_session(user_id, items, minute=0, rng=random.Random(0), staff=staff)
     claims = compact(session)
     return Sizes(
         session=len(claims),
         session_cookie=len("token=" + sign(claims)),
-        id_cookie=len("token=" + sign(compact(id_claims(user_id, staff, minute=0)))),
+        id_cookie=len("token=" + sign(compact(id_claims(user_id, minute=0, staff=staff)))),
         cart=len(compact(session["cart"])) if items else 0,
     )
 
@@ -217,7 +218,7 @@ def shared_store(logins: list[list[Sizes]], p: dict) -> dict:
     return lab.design("Shared store", p["servers"], totals, timeline)
 
 
-def tokens(logins: list[list[Sizes]], p: dict, whole_session: bool) -> dict:
+def tokens(logins: list[list[Sizes]], p: dict, *, whole_session: bool) -> dict:
     """Nothing is kept on a server: every request carries its user's signed token."""
     balancer = lab.RoundRobin(p["servers"])
     logged_in = cookie_bytes = too_big = carts = 0

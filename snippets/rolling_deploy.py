@@ -61,13 +61,13 @@ def simulate(servers=SERVERS, sessions=SESSIONS, session_minutes=SESSION_MINUTES
 
 
 def deploy(label: str, remaining: dict[int, int], logins: list[dict[int, int]], p: dict,
-           in_memory: bool, drain: bool) -> dict:
+           *, in_memory: bool, drain: bool) -> dict:
     """Run one design through the deploy, until AFTER_DEPLOY minutes after it is over.
 
     Each minute: the deploy moves on (a server starts draining, restarts or comes back),
     the sessions that are over end, new users log in, and the snapshot is taken.
     """
-    fleet = Fleet(p, remaining, in_memory, drain)
+    fleet = Fleet(p, remaining, in_memory=in_memory, drain=drain)
     timeline = lab.Timeline()
     for minute, lengths in enumerate(logins):
         events = fleet.deploy_step(minute)
@@ -86,7 +86,7 @@ class Fleet:
     already: {ends at: {times logged out: users}}.
     """
 
-    def __init__(self, p: dict, remaining: dict[int, int], in_memory: bool, drain: bool) -> None:
+    def __init__(self, p: dict, remaining: dict[int, int], *, in_memory: bool, drain: bool) -> None:
         self.p, self.in_memory, self.drain = p, in_memory, drain
         self.balancer = lab.RoundRobin(p["servers"])
         self.tables: list[dict[int, dict[int, int]]] = [{} for _ in range(p["servers"] if in_memory else 1)]

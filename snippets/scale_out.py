@@ -133,7 +133,7 @@ def balanced_limit(active: int, servers: int) -> int:
     return -(-active * (100 + BALANCED_PERCENT) // (100 * servers))  # rounded up
 
 
-def describe(label: str, loads: list[list[int]], p: dict, stateless: bool) -> dict:
+def describe(label: str, loads: list[list[int]], p: dict, *, stateless: bool) -> dict:
     """The totals and the timeline of one design, from its load on each server each minute."""
     first_added = p["start_servers"]
     totals = {"imbalance_after_scale": 0.0, "minutes_until_balanced": None, "minutes_over_capacity": 0,
@@ -147,7 +147,7 @@ def describe(label: str, loads: list[list[int]], p: dict, stateless: bool) -> di
         events = []
         if minute == p["scale_at"]:
             totals["imbalance_after_scale"] = round(imbalance, 3)
-            events.append(lab.event("servers_added", added_text(p, stateless), f"web-{first_added + 1}"))
+            events.append(lab.event("servers_added", added_text(p, stateless=stateless), f"web-{first_added + 1}"))
         if scaled:
             totals["minutes_over_capacity"] += busiest > p["capacity"]
             totals["peak_after_scale"] = max(totals["peak_after_scale"], busiest)
@@ -179,7 +179,7 @@ def describe(label: str, loads: list[list[int]], p: dict, stateless: bool) -> di
     return lab.design(label, p["start_servers"] + p["added_servers"], totals, timeline)
 
 
-def added_text(p: dict, stateless: bool) -> str:
+def added_text(p: dict, *, stateless: bool) -> str:
     first, last = p["start_servers"] + 1, p["start_servers"] + p["added_servers"]
     joining = f"web-{first} joins" if first == last else f"web-{first} to web-{last} join"
     if stateless:

@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Callable
 
 STATUSES = ("up", "down", "draining", "restarting", "off")
-# The most web servers the site's pictures are drawn for (MAX_SERVERS in machinery/diagram_build.py).
+# The most web servers the site's pictures are drawn for (MAX_SERVERS in machinery/diagram/figure.py).
 DIAGRAM_SERVERS = 12
 SEEDS = (0, 2**32 - 1)  # the seeds every simulation accepts
 MB = 1_000_000  # reports count megabytes in powers of ten, like disk makers and networks
@@ -65,7 +65,7 @@ def option(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-def check(name: str, value: object, ok: bool, must: str) -> None:
+def check(name: str, value: object, must: str, *, ok: bool) -> None:
     """Raise ParameterError("SERVERS (--servers) must ... (got 0)") unless ok."""
     if not ok:
         raise ParameterError(name, value, must)
@@ -81,26 +81,26 @@ def checked(bounds: dict[str, tuple], **values: object) -> dict:
         if name in bounds:
             within(name, value, *bounds[name])
         else:
-            check(name, value, isinstance(value, bool), "be True or False")
+            check(name, value, "be True or False", ok=isinstance(value, bool))
     return values
 
 
 def within(name: str, value: object, lowest: float, highest: float) -> None:
     whole = isinstance(lowest, int)
     kinds = int if whole else (int, float)
-    check(name, value, isinstance(value, kinds) and not isinstance(value, bool),
-          "be a whole number" if whole else "be a number")
+    check(name, value, "be a whole number" if whole else "be a number",
+          ok=isinstance(value, kinds) and not isinstance(value, bool))
     # Written so that NaN, which fails every comparison, fails it too.
-    check(name, value, lowest <= value <= highest, f"be between {lowest:,} and {highest:,}")
+    check(name, value, f"be between {lowest:,} and {highest:,}", ok=lowest <= value <= highest)
 
 
 def at_most(name: str, value: int, limit: int, because: str) -> None:
     """A limit that depends on another parameter: at_most("crash_at", 70, 59, "MINUTES is 60")."""
-    check(name, value, value <= limit, f"be at most {limit:,}, as {because}")
+    check(name, value, f"be at most {limit:,}, as {because}", ok=value <= limit)
 
 
 def at_least(name: str, value: int, limit: int, because: str) -> None:
-    check(name, value, value >= limit, f"be at least {limit:,}, as {because}")
+    check(name, value, f"be at least {limit:,}, as {because}", ok=value >= limit)
 
 
 def ranges(bounds: dict[str, tuple]) -> dict[str, list]:

@@ -9,9 +9,12 @@
  * data-live-status (styled in live.css), its note a label on the picture, its share of
  * the traffic the weight of the load balancer's edge to it. It computes nothing.
  *
- * Runs go through the block's runnable widget, by its events (see runnable.js): a control
- * dispatches "runnable:run" with the controls' values as args, and "runnable:result"
- * brings the new result. site.js mounts this component on every page.
+ * The controls and the code are one truth. Each control stands for a constant at the top
+ * of the snippet (data-live-constant, e.g. SERVERS): moving it rewrites that line in the
+ * editor, and editing the line moves it. Everything goes through the block's runnable
+ * widget, by its events (see runnable.js): "runnable:set" rewrites a constant,
+ * "runnable:change" reports edits, "runnable:run" runs the code as it stands, and
+ * "runnable:result" brings the new result. site.js mounts this component on every page.
  */
 
 // Playing a timeline takes about this long, whatever its length, at no more than this pace.
@@ -52,11 +55,36 @@ class LiveDiagram {
       this.render();
     });
     for (const input of this.inputs) {
-      input.addEventListener("input", () => (input.nextElementSibling.textContent = input.value));
+      input.addEventListener("input", () => this.setConstant(input));
       input.addEventListener("change", () => this.runAgain());
     }
+    // Touching a control is an intent to run: let Python start loading.
+    for (const type of ["pointerenter", "focusin"]) {
+      this.root.querySelector(".live__controls")?.addEventListener(type, () => this.ask("runnable:prepare"), { passive: true });
+    }
+    this.runnable.addEventListener("runnable:change", (event) => this.followCode(event.detail.constant));
     this.runnable.addEventListener("runnable:result", (event) => this.load(event.detail.result, { play: true }));
     this.runnable.addEventListener("runnable:end", (event) => this.afterRun(event.detail.status));
+  }
+
+  ask(type, detail) {
+    this.runnable.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** A control moved: write its value into the code, where the run will read it. */
+  setConstant(input) {
+    showValue(input, input.value);
+    this.ask("runnable:set", { name: input.dataset.liveConstant, value: Number(input.value) });
+  }
+
+  /** The code changed: each control shows the value its constant now has. */
+  followCode(constant) {
+    for (const input of this.inputs) {
+      const value = constant(input.dataset.liveConstant);
+      if (value === null) continue; // the line is being edited, or gone: the run will say
+      if (value >= Number(input.min) && value <= Number(input.max)) input.value = String(value);
+      showValue(input, value);
+    }
   }
 
   /** Show a result: at its end, or played from its start after a run (unless motion is reduced). */
@@ -68,7 +96,6 @@ class LiveDiagram {
     this.pause();
     this.result = result;
     this.say("");
-    this.syncControls(result.parameters ?? {});
     const animate = play && !reducedMotion.matches;
     this.index = animate ? 0 : Infinity;
     this.render();
@@ -119,10 +146,10 @@ class LiveDiagram {
   }
 
   showCounters(counters) {
-    const rows = Object.entries(counters).flatMap(([label, value]) => {
-      const term = element("dt", label);
-      const detail = element("dd", typeof value === "number" ? value.toLocaleString("en-US") : String(value));
-      return [term, detail];
+    const rows = Object.entries(counters).map(([label, value]) => {
+      const row = document.createElement("div");
+      row.append(element("dt", label), element("dd", typeof value === "number" ? value.toLocaleString("en-US") : String(value)));
+      return row;
     });
     this.counters.replaceChildren(...rows);
   }
@@ -163,19 +190,9 @@ class LiveDiagram {
     this.notice.hidden = !text;
   }
 
-  syncControls(parameters) {
-    for (const input of this.inputs) {
-      const value = parameters[input.dataset.liveParameter];
-      if (value === undefined) continue;
-      input.value = String(value);
-      input.nextElementSibling.textContent = input.value;
-    }
-  }
-
-  /** Run the editor's code with the controls' values (after the run under way, if any). */
+  /** Run the code as it stands, with the block's own args (after the run under way, if any). */
   runAgain() {
-    const args = this.inputs.flatMap((input) => [input.dataset.liveOption, input.value]);
-    this.runnable.dispatchEvent(new CustomEvent("runnable:run", { detail: { args } }));
+    this.ask("runnable:run");
   }
 
   afterRun(status) {
@@ -230,6 +247,11 @@ function createNote(node) {
   label.setAttribute("y", String(anchor.y + anchor.height - 6));
   label.setAttribute("text-anchor", "middle");
   return node.appendChild(note);
+}
+
+/** A control's number beside it, which may lie outside the slider's range (set in the code). */
+function showValue(input, value) {
+  input.nextElementSibling.textContent = Number(value).toLocaleString("en-US");
 }
 
 function element(tag, text) {

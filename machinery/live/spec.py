@@ -24,8 +24,9 @@ class Control:
     step: int
 
     @property
-    def flag(self) -> str:
-        return "--" + self.option.replace("_", "-")
+    def constant(self) -> str:
+        """The line at the top of the snippet that the control rewrites: crash_at -> CRASH_AT."""
+        return self.option.upper()
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class LiveBlock:
         controls = tuple(
             parse_control(name, settings, result, block.run.file) for name, settings in (spec.get("controls") or {}).items()
         )
+        check_controls_against_args(controls, block.run.args)
         return cls(block, views, servers, controls, result)
 
 
@@ -81,6 +83,14 @@ def check_views(views: dict, result: dict, servers: tuple[int, ...], file: str) 
                 f"but `servers:` draws {servers[0]}-{servers[-1]}"
             )
     return {str(key): str(script) for key, script in views.items()}
+
+
+def check_controls_against_args(controls: tuple[Control, ...], args: tuple[str, ...]) -> None:
+    """A control rewrites its constant in the code; an option in `args` would override it unseen."""
+    for control in controls:
+        flag = "--" + control.option.replace("_", "-")
+        if flag in args or any(arg.startswith(flag + "=") for arg in args):
+            raise FenceError(f"control {control.option!r}: `args:` also sets {flag}, which would override the control")
 
 
 def parse_control(name: str, settings: object, result: dict, file: str) -> Control:

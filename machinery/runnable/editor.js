@@ -1,10 +1,19 @@
 // The code editor of the ```runnable blocks: CodeMirror 6 with Python. esbuild splits it
 // into its own chunk of the site's bundle (machinery/bundle.py), assets/site/editor.js,
-// which runnable.js imports only on pages that have a runnable block.
+// which runnable.js imports only when a block comes near or the reader reaches for it.
 
-import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentMore } from "@codemirror/commands";
 import { pythonLanguage } from "@codemirror/lang-python";
-import { HighlightStyle, bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+import {
+  HighlightStyle,
+  bracketMatching,
+  codeFolding,
+  foldEffect,
+  foldKeymap,
+  indentOnInput,
+  indentUnit,
+  syntaxHighlighting,
+} from "@codemirror/language";
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
@@ -42,12 +51,39 @@ const materialTheme = EditorView.theme({
 // CodeMirror's own API: EditorView.findFromDOM(element.querySelector(".cm-editor")).
 export { EditorView };
 
+/** The module docstring's range, from the end of its first line to its closing quotes. */
+function docstringRange(text) {
+  const opening = /^(?:#[^\n]*\n|\s)*("""|''')/.exec(text);
+  if (!opening) return null;
+  const start = opening[0].length;
+  const end = text.indexOf(opening[1], start);
+  const firstLineEnd = text.indexOf("\n", start);
+  if (end < 0 || firstLineEnd < 0 || firstLineEnd >= end) return null;
+  return { from: firstLineEnd, to: end };
+}
+
+/** A folded docstring shows as one button that opens it. */
+function foldedDocstring(view, onclick) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "runnable__unfold";
+  button.textContent = "… the rest of the docstring";
+  button.setAttribute("aria-label", "Show the rest of the docstring");
+  button.onclick = onclick;
+  return button;
+}
+
+// A constant at the top of a simulation: `SERVERS = 4  # web servers`.
+const constantLine = (name) => new RegExp(`^(${name}[ \\t]*=[ \\t]*)(-?[\\d_]+)\\b`, "m");
+
 /**
- * An editable Python editor in `parent`.
- * label and describedBy become the aria attributes of the editable area; onRun is bound
- * to Ctrl/Cmd+Enter. Returns a small handle so the page never touches CodeMirror itself.
+ * An editable Python editor in `parent`. label and describedBy become the aria attributes
+ * of the editable area; onRun is bound to Ctrl/Cmd+Enter, onLeave to Escape (the editor
+ * hands focus on), onChange is called with the text after every edit. The module
+ * docstring starts folded, so the editor opens on the parameters. Returns a small handle
+ * so the page never touches CodeMirror itself.
  */
-export function createEditor({ parent, code, label, describedBy, onRun }) {
+export function createEditor({ parent, code, label, describedBy, onRun, onLeave, onChange }) {
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -58,20 +94,32 @@ export function createEditor({ parent, code, label, describedBy, onRun }) {
         drawSelection(),
         indentOnInput(),
         bracketMatching(),
+        codeFolding({ placeholderDOM: foldedDocstring }),
         pythonLanguage,
         indentUnit.of("    "),
         EditorState.tabSize.of(4),
         syntaxHighlighting(materialCodeColours),
         materialTheme,
-        // Tab indents like in any code editor. Keyboard users are not trapped: CodeMirror
-        // lets Escape then Tab move focus on, which the hint next to the editor says.
-        keymap.of([{ key: "Mod-Enter", run: () => (onRun(), true) }, indentWithTab, ...defaultKeymap, ...historyKeymap]),
+        // Tab indents, as in any code editor; Shift+Tab is left to the browser, so it moves
+        // focus back out of the editor, and Escape moves it on (to the Run button).
+        keymap.of([
+          { key: "Mod-Enter", run: () => (onRun(), true) },
+          { key: "Tab", run: indentMore },
+          { key: "Escape", run: () => (onLeave(), true) },
+          ...foldKeymap,
+          ...defaultKeymap,
+          ...historyKeymap,
+        ]),
+        EditorView.updateListener.of((update) => update.docChanged && onChange(update.state.doc.toString())),
         // tabindex: the editable area is focusable anyway; saying so lets checkers (axe)
         // see that the scrolling editor can be reached from the keyboard.
         EditorView.contentAttributes.of({ "aria-label": label, "aria-describedby": describedBy, tabindex: "0" }),
       ],
     }),
   });
+  const docstring = docstringRange(code);
+  if (docstring) view.dispatch({ effects: foldEffect.of(docstring) });
+
   return {
     get code() {
       return view.state.doc.toString();
@@ -80,6 +128,25 @@ export function createEditor({ parent, code, label, describedBy, onRun }) {
     set code(text) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     },
+    /** The whole number a line `NAME = 123` at the start of a line sets, or null. */
+    constant(name) {
+      const found = constantLine(name).exec(view.state.doc.toString());
+      return found ? Number(found[2].replaceAll("_", "")) : null;
+    },
+    /** Rewrite that number (one undoable change); false if the code sets no such constant. */
+    setConstant(name, value) {
+      const found = constantLine(name).exec(view.state.doc.toString());
+      if (!found) return false;
+      const from = found.index + found[1].length;
+      const written = found[2].includes("_") ? groupedWithUnderscores(value) : String(value);
+      view.dispatch({ changes: { from, to: from + found[2].length, insert: written } });
+      return true;
+    },
+    remeasure: () => view.requestMeasure(),
     destroy: () => view.destroy(),
   };
+}
+
+function groupedWithUnderscores(value) {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, "_");
 }

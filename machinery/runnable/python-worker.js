@@ -1,7 +1,7 @@
 /*
  * The Python runtime of the ```runnable blocks: Pyodide in a module Web Worker, so a long
- * run never blocks the page. runnable.js creates this worker only when a page has a
- * runnable block, and talks to it with messages:
+ * run never blocks the page. python-runtime.js creates this worker when a reader first
+ * reaches for a runnable block, and talks to it with messages:
  *
  *   page -> worker  {type: "init", interruptSignal}  an Int32Array on a SharedArrayBuffer
  *                                                    when the page is cross-origin isolated,
@@ -9,7 +9,7 @@
  *                   {type: "run", code, filename, args}
  *   worker -> page  {type: "ready"}  or  {type: "failed", message}
  *                   {type: "output", chunks: [{stream, text}], truncated}
- *                   {type: "done", status, traceback, exit_code, result?, fatal?}
+ *                   {type: "done", status, traceback, exit_code, hint?, restart?, result?, fatal?}
  *
  * What a run means in Python (sys.argv, __main__, importable snippets, tracebacks, the
  * `result` global) lives in python_runner.py; this file only loads and moves messages.
@@ -108,6 +108,7 @@ async function run({ code, filename, args }) {
     const stopped = error?.type === "KeyboardInterrupt";
     const fatal = typeof error?.type !== "string";
     outcome = { status: stopped ? "stopped" : "error", traceback: stopped ? "" : String(error?.message ?? error), fatal };
+    if (fatal) outcome.hint = "Python itself broke down during this run and was restarted; the next run starts afresh.";
   }
   output.flush();
   const { result_json: resultJson, ...report } = outcome;

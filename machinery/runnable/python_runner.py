@@ -37,10 +37,11 @@ def install_snippets(files_json: str, folder: str = SNIPPETS_DIR) -> None:
 
 
 def run_request(request_json: str, folder: str = SNIPPETS_DIR) -> str:
-    """Run {code, filename, args} as __main__; return {status, traceback, exit_code, result?}.
+    """Run {code, filename, args} as __main__; return {status, traceback, exit_code, hint?, restart?, result?}.
 
     status is "done" (finished, exit code 0), "error" (an exception or a non-zero exit)
-    or "stopped" (KeyboardInterrupt: the page's Stop button or time limit).
+    or "stopped" (KeyboardInterrupt: the page's Stop button or time limit). hint explains
+    an error a reader may not expect in a page; restart asks for a fresh interpreter.
     """
     request = json.loads(request_json)
     module = fresh_main_module(request["filename"])
@@ -54,8 +55,14 @@ def run_request(request_json: str, folder: str = SNIPPETS_DIR) -> str:
 def fresh_main_module(filename: str) -> types.ModuleType:
     module = types.ModuleType("__main__")
     module.__file__ = filename
-    module.__builtins__ = builtins
+    module.__builtins__ = {**vars(builtins), "input": no_input}
     return module
+
+
+def no_input(prompt: object = "") -> str:
+    """input() for a page: nobody can type into a Web Worker, so say so instead of waiting."""
+    print(prompt, end="", flush=True)
+    raise EOFError("input() cannot read here: this Python runs inside the page, with no keyboard. Set the value in the code instead.")
 
 
 def run_as_main(code: str, filename: str, args: list[str], module: types.ModuleType, folder: str) -> dict:
@@ -71,7 +78,7 @@ def run_as_main(code: str, filename: str, args: list[str], module: types.ModuleT
     except SystemExit as exit_request:
         return exit_outcome(exit_request)
     except BaseException as error:  # noqa: BLE001 - every failure is reported to the reader
-        return {"status": "error", "traceback": readable_traceback(error, filename), "exit_code": 1}
+        return {"status": "error", "traceback": readable_traceback(error, filename), "exit_code": 1, **explanation(error, folder)}
     finally:
         if previous_main is not None:
             sys.modules["__main__"] = previous_main
@@ -103,6 +110,32 @@ def exit_outcome(exit_request: SystemExit) -> dict:
         return {"status": "error", "traceback": "", "exit_code": code}
     print(code, file=sys.stderr)
     return {"status": "error", "traceback": "", "exit_code": 1}
+
+
+def explanation(error: BaseException, folder: str) -> dict:
+    """A hint for the errors a page's Python raises where a terminal's would not, or that
+    surprise a reader; `restart` when the interpreter should be replaced.
+
+    WebAssembly memory can grow but never shrink, so after a MemoryError a fresh
+    interpreter is the only way to give the memory back. The 32-bit address space also
+    refuses any single object over 2 GB (an OverflowError, where CPython would try).
+    """
+    if isinstance(error, MemoryError) or (isinstance(error, OverflowError) and "index-sized" in str(error)):
+        return {
+            "hint": "The program asked for more memory than Python in a web page can have (at most 4 GB in all, "
+            "2 GB for one object). Python was restarted, so the next run starts with its memory free.",
+            "restart": True,
+        }
+    if isinstance(error, RecursionError):
+        return {"hint": f"A function kept calling itself until Python stopped it at {sys.getrecursionlimit():,} nested calls."}
+    missing = (getattr(error, "name", None) or "").split(".")[0]
+    if isinstance(error, ModuleNotFoundError) and missing and missing not in sys.stdlib_module_names:
+        snippets = sorted(name.removesuffix(".py") for name in os.listdir(folder) if name.endswith(".py"))
+        return {
+            "hint": f"{missing} is not available here: Python in this page works offline, with the standard library "
+            f"and the site's simulations only ({', '.join(snippets)})."
+        }
+    return {}
 
 
 def readable_traceback(error: BaseException, filename: str) -> str:

@@ -1,39 +1,48 @@
 /*
  * Runnable Python blocks: every ```runnable block (div.runnable, runnable.html) becomes a
- * code editor with Run, Stop and Reset. Python is Pyodide, served by the site itself,
- * running in a module Web Worker (python-worker.js) so the page stays responsive however
- * long a run takes. site.js mounts this component on every page.
+ * code editor with Run, Stop and Reset; Python runs in a Web Worker (python-runtime.js).
+ * site.js mounts this component on every page.
  *
- * It costs nothing where there is no runnable block: it then fetches nothing. Where there
- * is one, it imports the editor (a chunk of the bundle) at once and starts the worker
- * (which downloads Pyodide) when a block comes near the viewport or on the first Run,
- * whichever comes first.
+ * Nothing heavy loads with the page. The editor (a chunk of the bundle) is imported once a
+ * block comes near the viewport and the browser is idle, or at once when the reader
+ * reaches for a block (pointer, touch or keyboard focus on it); that same intent starts
+ * Python loading, and Run does if nothing did before.
  *
  * The events of a block's container (div.runnable), for other components (live.js):
  *
- *   "runnable:run"     Dispatch it with detail {args: [...]} to run the editor's current
- *                      code with sys.argv = [file name, ...args], as if the reader pressed
- *                      Run (without detail.args, the block's own args). If this block is
- *                      running, the request waits for that run to end; a later request
- *                      replaces a waiting one.
+ *   "runnable:prepare"  Dispatch it when the reader shows an intent to run the block from
+ *                       elsewhere (e.g. touches a slider that will run it): the editor
+ *                       and Python start loading.
  *
- *   "runnable:result"  After a run that ends normally, if the program's __main__ has a
- *                      global named `result` that is JSON-serialisable, the container
- *                      dispatches a bubbling CustomEvent with detail {result}, parsed.
+ *   "runnable:run"      Dispatch it with detail {args: [...]} to run the editor's current
+ *                       code with sys.argv = [file name, ...args], as if the reader pressed
+ *                       Run (without detail.args, the block's own args). If this block is
+ *                       running, the request waits for that run to end; a later request
+ *                       replaces a waiting one.
  *
- *   "runnable:end"     After every run, however it ended, the container dispatches a
- *                      bubbling CustomEvent with detail {status}: "done", "error" or
- *                      "stopped".
+ *   "runnable:set"      Dispatch it with detail {name: "SERVERS", value: 5} to rewrite the
+ *                       number a line `SERVERS = 4` at the start of a line of the code sets
+ *                       (one undoable edit, as if the reader had typed it).
  *
- *   block.dispatchEvent(new CustomEvent("runnable:run", {detail: {args: ["--servers", "5"]}}));
+ *   "runnable:change"   After the reader (or "runnable:set") edits the code, the container
+ *                       dispatches a bubbling CustomEvent with detail {constant(name)}: the
+ *                       number the code now sets for a constant, or null.
+ *
+ *   "runnable:result"   After a run that ends normally, if the program's __main__ has a
+ *                       global named `result` that is JSON-serialisable, the container
+ *                       dispatches a bubbling CustomEvent with detail {result}, parsed.
+ *
+ *   "runnable:end"      After every run, however it ended, the container dispatches a
+ *                       bubbling CustomEvent with detail {status}: "done", "error" or
+ *                       "stopped".
  */
 
-const WORKER_URL = new URL("python-worker.js", import.meta.url);
-// Start downloading Python a little before a block scrolls into view.
-const PRELOAD_MARGIN = "800px 0px";
-// After Stop, how long a KeyboardInterrupt may take before the worker is replaced.
-const INTERRUPT_GRACE_MS = 500;
-const SIGINT = 2;
+import { OutputView } from "./output-view.js";
+import { existingRuntime, sharedRuntime } from "./python-runtime.js";
+
+// Import the editor when a block is this close to the viewport (and the browser is idle).
+const NEAR = "600px 0px";
+const INTENT_EVENTS = ["pointerenter", "touchstart", "focusin", "runnable:prepare"];
 
 const STOP_MESSAGES = {
   stop: (seconds) => (seconds > 0 ? `Stopped after ${formatSeconds(seconds)}` : "Stopped"),
@@ -42,180 +51,46 @@ const STOP_MESSAGES = {
   navigation: () => "Stopped",
 };
 
-/** The one Python worker of this browsing session, shared by every block on every page. */
-class PythonRuntime {
-  constructor() {
-    // Stop can interrupt Python cleanly (KeyboardInterrupt) only through memory shared with
-    // the worker, which browsers allow only on cross-origin isolated pages. Elsewhere
-    // (GitHub Pages cannot send the headers) Stop replaces the worker instead.
-    this.interruptSignal = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(4)) : null;
-    this.worker = null;
-    this.current = null;
-  }
-
-  /** Create the worker (which starts loading Pyodide) unless it exists. */
-  start() {
-    if (this.worker) return;
-    const worker = new Worker(WORKER_URL, { type: "module", name: "python" });
-    this.worker = worker;
-    this.ready = new Promise((resolve, reject) => (this.settleReady = { resolve, reject }));
-    this.ready.catch(() => {}); // a failed load is reported to the run that waits for it
-    worker.onmessage = ({ data }) => worker === this.worker && this.receive(data);
-    worker.onerror = (event) => worker === this.worker && this.fail(event.message || "the Python worker did not start");
-    worker.postMessage({ type: "init", interruptSignal: this.interruptSignal });
-  }
-
-  receive(message) {
-    if (message.type === "ready") this.settleReady.resolve();
-    else if (message.type === "failed") this.fail(message.message);
-    else if (message.type === "output") this.current?.onOutput(message);
-    else if (message.type === "done") this.finishRun(message);
-  }
-
-  finishRun(outcome) {
-    this.finish(outcome);
-    if (outcome.fatal) this.replaceWorker();
-  }
-
-  fail(reason) {
-    this.settleReady.reject(new Error(reason));
-    this.worker.terminate();
-    this.worker = null; // the next Run tries again
-    if (this.current) this.finish({ status: "error", loadError: reason });
-  }
-
-  /**
-   * Run code; resolves with {status, traceback, exit_code, result?, reason, seconds}.
-   * A run already going is stopped first: the worker runs one program at a time.
-   */
-  async run({ code, filename, args, timeLimit, owner, onStart, onOutput }) {
-    if (this.current) await this.stop("superseded");
-    this.start();
-    let resolve;
-    const done = new Promise((settle) => (resolve = settle));
-    const run = { owner, onOutput, resolve, done, started: false, reason: null };
-    this.current = run;
-    this.ready.then(
-      () => this.current === run && this.post(run, { code, filename, args }, timeLimit, onStart),
-      () => {},
-    );
-    return done;
-  }
-
-  post(run, request, timeLimit, onStart) {
-    run.started = true;
-    run.startedAt = performance.now();
-    if (this.interruptSignal) Atomics.store(this.interruptSignal, 0, 0);
-    this.worker.postMessage({ type: "run", ...request });
-    run.timeLimitTimer = setTimeout(() => this.stop("time-limit"), timeLimit * 1000);
-    onStart();
-  }
-
-  /** End the current run within a second and leave the runtime usable. */
-  stop(reason) {
-    const run = this.current;
-    if (!run) return Promise.resolve();
-    run.reason ??= reason;
-    if (!run.started) {
-      this.finish({ status: "stopped" }); // still waiting for Pyodide: nothing to interrupt
-    } else if (this.interruptSignal && !run.graceTimer) {
-      Atomics.store(this.interruptSignal, 0, SIGINT);
-      // Code that swallows KeyboardInterrupt, or sits in a long C call, gets replaced.
-      run.graceTimer = setTimeout(() => this.terminateRun(), INTERRUPT_GRACE_MS);
-    } else {
-      this.terminateRun();
-    }
-    return run.done;
-  }
-
-  terminateRun() {
-    this.finish({ status: "stopped" });
-    this.replaceWorker();
-  }
-
-  replaceWorker() {
-    this.worker.terminate();
-    this.worker = null;
-    this.start(); // load the next runtime now, so the next Run waits as little as possible
-  }
-
-  finish(outcome) {
-    const run = this.current;
-    if (!run) return;
-    this.current = null;
-    clearTimeout(run.timeLimitTimer);
-    clearTimeout(run.graceTimer);
-    const seconds = run.started ? (performance.now() - run.startedAt) / 1000 : 0;
-    run.resolve({ ...outcome, reason: run.reason, seconds });
-  }
-}
-
-let runtime = null;
-const sharedRuntime = () => (runtime ??= new PythonRuntime());
-
-/** The output area under a block: streamed stdout and stderr, then how the run ended. */
-class OutputView {
-  constructor(container) {
-    this.container = container;
-    container.setAttribute("aria-live", "polite");
-  }
-
-  clear() {
-    this.pre = document.createElement("pre");
-    this.pre.className = "runnable__live";
-    this.code = this.pre.appendChild(document.createElement("code"));
-    this.code.tabIndex = 0; // long output scrolls: keyboard users must be able to reach it
-    this.lastStream = null;
-    this.truncated = false;
-    this.container.replaceChildren(this.pre);
-  }
-
-  show({ chunks, truncated }) {
-    for (const { stream, text } of chunks) this.append(stream, text);
-    if (truncated && !this.truncated) {
-      this.truncated = true;
-      const notice = this.container.appendChild(document.createElement("p"));
-      notice.className = "runnable__notice";
-      notice.textContent = "… output truncated: the run printed too much to show.";
-    }
-  }
-
-  append(stream, text) {
-    if (stream !== this.lastStream) {
-      const node = stream === "stderr" ? document.createElement("span") : document.createTextNode("");
-      if (stream === "stderr") node.className = "runnable__stderr";
-      this.code.appendChild(node);
-      this.lastStream = stream;
-      this.tail = stream === "stderr" ? node.appendChild(document.createTextNode("")) : node;
-    }
-    this.tail.appendData(text);
-  }
-}
+let editorModule = null;
+const loadEditor = () => (editorModule ??= import("./editor.js"));
 
 /** One ```runnable block: editor, buttons, status and output. */
 class RunnableWidget {
-  constructor(block, editorModule) {
+  constructor(block) {
     this.block = block;
     this.file = block.dataset.runnableFile;
     this.timeLimit = Number(block.dataset.runnableTimeLimit); // seconds, resolved by the build
+    this.args = JSON.parse(block.dataset.runnableArgs || "[]");
     this.staticCode = block.querySelector(".runnable__code");
     this.fileCode = withFinalNewline(this.staticCode.querySelector("pre code").textContent);
     this.output = new OutputView(block.querySelector(".runnable__output"));
     this.editor = null;
+    this.editorReady = null;
     block.dataset.runnableReady = "";
     this.buildControls();
     this.setState("idle", "Output printed when the site was built");
-    this.args = JSON.parse(block.dataset.runnableArgs || "[]");
+    this.listen();
+  }
+
+  listen() {
+    this.onIntent = () => this.prepare();
+    for (const type of INTENT_EVENTS) this.block.addEventListener(type, this.onIntent, { passive: true });
     this.onRunEvent = (event) => this.requestRun(Array.isArray(event.detail?.args) ? event.detail.args.map(String) : this.args);
-    block.addEventListener("runnable:run", this.onRunEvent);
-    editorModule.then(({ createEditor }) => this.attachEditor(createEditor), () => {});
+    this.block.addEventListener("runnable:run", this.onRunEvent);
+    this.onSetEvent = (event) => this.setConstant(event.detail.name, event.detail.value);
+    this.block.addEventListener("runnable:set", this.onSetEvent);
+    // An editor created inside a closed <details> measures itself again once shown.
+    this.onToggle = () => this.editor?.remeasure();
+    this.block.closest("details")?.addEventListener("toggle", this.onToggle);
   }
 
   buildControls() {
     const id = `runnable-${this.file.replace(/\W/g, "-")}-${Math.random().toString(36).slice(2, 8)}`;
     this.editorHost = element("div", { className: "runnable__editor" });
     const hint = element("p", { className: "runnable__hint", id: `${id}-hint` });
-    hint.innerHTML = "<kbd>Tab</kbd> indents. <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs.";
+    hint.innerHTML =
+      "<kbd>Tab</kbd> indents. <kbd>Esc</kbd> or <kbd>Shift</kbd>+<kbd>Tab</kbd> leaves the editor. " +
+      "<kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs.";
     this.hintId = hint.id;
     this.runButton = button("Run", "runnable__run", () => this.run(this.args));
     this.stopButton = button("Stop", "runnable__stop", () => this.stop());
@@ -223,10 +98,21 @@ class RunnableWidget {
     this.status = element("span", { className: "runnable__status", role: "status" });
     const toolbar = element("div", { className: "runnable__toolbar" });
     toolbar.append(this.runButton, this.stopButton, this.resetButton, this.status);
-    // The editor takes the place of the highlighted <pre>, under the file name.
+    // The editor takes the place of the plain <pre>, under the file name.
     this.staticPre = this.staticCode.querySelector("pre");
     this.staticPre.after(this.editorHost);
     this.staticCode.after(hint, toolbar);
+  }
+
+  /** The reader reached for the block: load the editor and start Python. */
+  prepare() {
+    this.ensureEditor();
+    sharedRuntime().start();
+  }
+
+  ensureEditor() {
+    this.editorReady ??= loadEditor().then(({ createEditor }) => this.attachEditor(createEditor));
+    return this.editorReady;
   }
 
   attachEditor(createEditor) {
@@ -237,9 +123,23 @@ class RunnableWidget {
       label: `Python code of ${this.file}, editable`,
       describedBy: this.hintId,
       onRun: () => this.run(this.args),
+      onLeave: () => this.runButton.focus(),
+      onChange: () => this.announceChange(),
     });
-    // The highlighted code stays in the page for readers without JavaScript and for search.
     this.staticPre.hidden = true;
+  }
+
+  announceChange() {
+    clearTimeout(this.changeTimer);
+    this.changeTimer = setTimeout(() => {
+      const detail = { constant: (name) => this.editor.constant(name) };
+      this.block.dispatchEvent(new CustomEvent("runnable:change", { bubbles: true, detail }));
+    }, 150);
+  }
+
+  async setConstant(name, value) {
+    await this.ensureEditor();
+    this.editor?.setConstant(name, value);
   }
 
   get code() {
@@ -250,8 +150,9 @@ class RunnableWidget {
     return ["loading", "running"].includes(this.block.dataset.state);
   }
 
-  /** A run asked for by another component: it waits for the run under way, if any. */
-  requestRun(args) {
+  /** A run asked for by another component: after edits it asked for, and after the run under way. */
+  async requestRun(args) {
+    await this.ensureEditor().catch(() => {});
     if (this.running) this.queuedArgs = args;
     else this.run(args);
   }
@@ -259,9 +160,10 @@ class RunnableWidget {
   async run(args) {
     this.queuedArgs = null;
     const token = (this.runToken = {});
+    const runtime = sharedRuntime();
     this.output.clear();
-    this.setState("loading", "Loading Python…");
-    const outcome = await sharedRuntime().run({
+    this.setState("loading", runtime.waiting ?? "Starting…");
+    const outcome = await runtime.run({
       code: this.code,
       filename: this.file,
       args,
@@ -276,6 +178,7 @@ class RunnableWidget {
   }
 
   stop() {
+    const runtime = existingRuntime();
     if (runtime?.current?.owner === this) runtime.stop("stop");
   }
 
@@ -283,8 +186,9 @@ class RunnableWidget {
     if (this.editor) this.editor.code = this.fileCode;
   }
 
-  report({ status, traceback, exit_code: exitCode, result, reason, seconds, loadError }) {
+  report({ status, traceback, hint, exit_code: exitCode, result, reason, seconds, loadError }) {
     if (traceback) this.output.append("stderr", traceback);
+    if (hint) this.output.note(hint);
     const took = formatSeconds(seconds);
     if (loadError) this.setState("error", `Error: the Python runtime failed (${loadError})`);
     else if (status === "stopped") this.setState("stopped", STOP_MESSAGES[reason ?? "stop"](seconds, this.timeLimit));
@@ -299,17 +203,20 @@ class RunnableWidget {
   setState(state, text) {
     this.block.dataset.state = state;
     this.status.textContent = text;
-    const running = state === "loading" || state === "running";
     // aria-disabled rather than disabled: a disabled button would drop keyboard focus.
-    this.stopButton.setAttribute("aria-disabled", String(!running));
+    this.stopButton.setAttribute("aria-disabled", String(!this.running));
   }
 
   dispose() {
     this.runToken = null;
+    const runtime = existingRuntime();
     if (runtime?.current?.owner === this) runtime.stop("navigation");
+    for (const type of INTENT_EVENTS) this.block.removeEventListener(type, this.onIntent);
     this.block.removeEventListener("runnable:run", this.onRunEvent);
+    this.block.removeEventListener("runnable:set", this.onSetEvent);
+    this.block.closest("details")?.removeEventListener("toggle", this.onToggle);
     this.editor?.destroy();
-    preloader?.unobserve(this.block);
+    nearness?.unobserve(this.block);
   }
 }
 
@@ -331,37 +238,36 @@ function formatSeconds(seconds) {
   return `${seconds.toFixed(seconds < 10 ? 2 : 1)} s`;
 }
 
-// Starts the runtime once any block comes near the viewport.
-let preloader = null;
+// Safari has no requestIdleCallback.
+const whenIdle = (task) => (globalThis.requestIdleCallback ? requestIdleCallback(task, { timeout: 2000 }) : setTimeout(task, 300));
 
-function preloadWhenNear(block) {
-  if (runtime?.worker) return;
-  preloader ??= new IntersectionObserver(
+const widgets = new Map(); // block -> widget
+let nearness = null;
+
+/** Blocks that come near the viewport get their editor once the browser is idle. */
+function watchNearness(block) {
+  nearness ??= new IntersectionObserver(
     (entries) => {
-      if (!entries.some((entry) => entry.isIntersecting)) return;
-      sharedRuntime().start();
-      preloader.disconnect();
-      preloader = null;
+      for (const entry of entries.filter((e) => e.isIntersecting)) {
+        nearness.unobserve(entry.target);
+        const widget = widgets.get(entry.target);
+        whenIdle(() => widget?.ensureEditor());
+      }
     },
-    { rootMargin: PRELOAD_MARGIN },
+    { rootMargin: NEAR },
   );
-  preloader.observe(block);
+  nearness.observe(block);
 }
-
-const widgets = new Set();
 
 /** Set up the blocks of the page now shown; let go of those of the page left behind. */
 export function mount(root) {
-  for (const widget of widgets) {
-    if (widget.block.isConnected) continue;
+  for (const [block, widget] of widgets) {
+    if (block.isConnected) continue;
     widget.dispose();
-    widgets.delete(widget);
+    widgets.delete(block);
   }
-  const blocks = root.querySelectorAll(".runnable[data-runnable-file]:not([data-runnable-ready])");
-  if (blocks.length === 0) return;
-  const editorModule = import("./editor.js");
-  for (const block of blocks) {
-    widgets.add(new RunnableWidget(block, editorModule));
-    preloadWhenNear(block);
+  for (const block of root.querySelectorAll(".runnable[data-runnable-file]:not([data-runnable-ready])")) {
+    widgets.set(block, new RunnableWidget(block));
+    watchNearness(block);
   }
 }

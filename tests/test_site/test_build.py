@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import build_site, copy_project
+from tests.conftest import ROOT, build_site, copy_project
 
 
 class HeadingParser(HTMLParser):
@@ -44,7 +44,7 @@ def parse_page(built_site: Path, url: str) -> HeadingParser:
 
 
 def test_every_nav_page_renders_with_its_title_and_headings(built_site: Path, nav_pages: list[tuple[str, str]]) -> None:
-    assert len(nav_pages) == 10
+    assert len(nav_pages) == len(list((ROOT / "docs").glob("*.md"))), "every page is in the nav"
     for title, url in nav_pages:
         page = parse_page(built_site, url)
         # Material titles the home page with the site name alone.
@@ -58,6 +58,47 @@ def test_pages_are_complete_articles(built_site: Path, nav_pages: list[tuple[str
         text = (built_site / url / "index.html").read_text(encoding="utf-8").lower()
         for marker in ("coming soon", "lorem ipsum", "todo", "tbd"):
             assert f" {marker} " not in text and f">{marker}<" not in text, f"{url} contains {marker!r}"
+
+
+class SourcesParser(HTMLParser):
+    """The last h2 of the article, and the links of its footnotes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last_h2 = ""
+        self.footnote_links: list[str] = []
+        self._in_h2 = False
+        self._footnotes_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "h2":
+            self._in_h2, self.last_h2 = True, ""
+        if tag == "div" and "footnote" in (attributes.get("class") or "").split():
+            self._footnotes_depth = 1
+        elif tag == "div" and self._footnotes_depth:
+            self._footnotes_depth += 1
+        if tag == "a" and self._footnotes_depth and (attributes.get("href") or "").startswith("http"):
+            self.footnote_links.append(attributes["href"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._in_h2 = False
+        if tag == "div" and self._footnotes_depth:
+            self._footnotes_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_h2:
+            self.last_h2 += data
+
+
+def test_every_page_ends_with_its_sources(built_site: Path, nav_pages: list[tuple[str, str]]) -> None:
+    for _, url in nav_pages:
+        parser = SourcesParser()
+        parser.feed((built_site / url / "index.html").read_text(encoding="utf-8"))
+        assert parser.last_h2.strip(" ¶") == "Sources", f"{url} does not end with its sources"
+        assert parser.footnote_links, f"{url} cites no source"
+        assert all(link.startswith("https://") for link in parser.footnote_links), url
 
 
 def test_site_and_repo_urls_come_from_the_environment(tmp_path: Path) -> None:

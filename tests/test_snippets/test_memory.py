@@ -27,7 +27,7 @@ def default_run() -> dict:
 def real_sessions(users: int = memory.USERS, seed: int = memory.SEED) -> list[dict]:
     """Every user's session, built and kept whole, in login order."""
     rng = random.Random(0)
-    return [memory.new_session(user_id, staff, items, minute, rng)
+    return [memory.new_session(user_id, items, minute, rng, staff=staff)
             for minute, arriving in enumerate(memory.population(users, memory.LOGIN_MINUTES, memory.CART_MAX, seed))
             for user_id, staff, items in arriving]
 
@@ -104,7 +104,7 @@ def test_the_whole_session_in_a_token_is_the_anti_pattern_big_cookies_show(defau
 def test_each_token_verifies_with_the_key_and_carries_its_claims() -> None:
     session = max(real_sessions(users=500), key=lambda s: len(s["cart"]))
     assert len(session["cart"]) > 10
-    ids = memory.id_claims(session["user_id"], "support" in session["roles"], minute=3)
+    ids = memory.id_claims(session["user_id"], minute=3, staff="support" in session["roles"])
     for claims in (session, ids):
         token = memory.sign(memory.compact(claims))
         header, body, signature = token.split(".")
@@ -124,12 +124,12 @@ def test_each_token_verifies_with_the_key_and_carries_its_claims() -> None:
        minute=st.integers(0, 59), seed=st.integers(0, 2**32 - 1))
 def test_one_session_of_each_shape_measures_them_all(user_id: int, staff: bool, items: int, minute: int,
                                                      seed: int) -> None:
-    session = memory.new_session(user_id, staff, items, minute, random.Random(seed))
+    session = memory.new_session(user_id, items, minute, random.Random(seed), staff=staff)
     claims = memory.compact(session)
-    sizes = memory.measured(user_id, staff, items)
+    sizes = memory.measured(user_id, items, staff=staff)
     assert sizes.session == len(claims)
     assert sizes.session_cookie == len("token=" + memory.sign(claims))
-    assert sizes.id_cookie == len("token=" + memory.sign(memory.compact(memory.id_claims(user_id, staff, minute))))
+    assert sizes.id_cookie == len("token=" + memory.sign(memory.compact(memory.id_claims(user_id, minute, staff=staff))))
     assert sizes.cart == (len(memory.compact(session["cart"])) if items else 0)
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 BOUNDS = {"servers": (1, 12), "share": (0.0, 1.0)}
 
 
-def demo_simulate(servers=4, share=0.5, sticky=True) -> dict:
+def demo_simulate(servers=4, share=0.5, *, sticky=True) -> dict:
     parameters = lab.checked(BOUNDS, servers=servers, share=share, sticky=sticky)
     lab.at_most("servers", servers, 6, "the demo says so")
     return parameters
@@ -70,8 +70,8 @@ def test_a_bad_value_is_one_usage_error_naming_the_option(capsys: pytest.Capture
 ])
 def test_an_edited_constant_is_named_as_the_constant(capsys: pytest.CaptureFixture[str], servers: object,
                                                      line: str) -> None:
-    def edited(servers=servers, share=0.5, sticky=True) -> dict:
-        return demo_simulate(servers, share, sticky)
+    def edited(servers=servers, share=0.5, *, sticky=True) -> dict:
+        return demo_simulate(servers, share, sticky=sticky)
 
     with pytest.raises(SystemExit):
         lab.main("Demo.", edited, str, BOUNDS, [])

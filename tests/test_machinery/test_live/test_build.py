@@ -28,8 +28,8 @@ def test_each_view_has_a_picture_per_server_count_and_the_controls_start_at_the_
             counts = [int(n) for n in re.findall(r'class="diagram-variant" data-servers="(\d+)"', figure)]
             assert result["designs"][view]["diagram_servers"] in counts
             assert counts == list(range(counts[0], counts[-1] + 1)) and len(counts) > 1
-        for name, value in re.findall(r'data-live-parameter="([^"]+)" min="\d+" max="\d+" step="\d+" value="(\d+)"', markup):
-            assert result["parameters"][name] == int(value)
+        for constant, value in re.findall(r'data-live-constant="([^"]+)" min="\d+" max="\d+" step="\d+" value="(\d+)"', markup):
+            assert result["parameters"][constant.lower()] == int(value)
 
 
 def test_the_page_carries_each_icon_once(built_site: Path) -> None:

@@ -69,7 +69,15 @@ class Widget:
     def button(self, name: str):
         return self.element.get_by_role("button", name=name, exact=True)
 
+    def reveal(self) -> None:
+        """Unfold the block if a live block folds it behind "Show the code", and scroll to it."""
+        self.element.evaluate("(block) => { const details = block.closest('details'); if (details) details.open = true; }")
+        self.element.scroll_into_view_if_needed()
+
     def wait_until_editable(self) -> None:
+        """Reach for the block as a reader does (the pointer on it), which loads the editor."""
+        self.reveal()
+        self.element.hover()
         self.element.locator(".cm-content").wait_for()
 
     def code(self) -> str:
@@ -92,6 +100,7 @@ class Widget:
         )
 
     def run(self, timeout: float = 40) -> str:
+        self.reveal()
         self.button("Run").click()
         self.wait_for(*FINISHED, timeout=timeout)
         return self.state
@@ -183,7 +192,7 @@ def test_the_time_limit_stops_a_run_nobody_stops(browser, instant_site_url: str,
     page = open_page(browser, instant_site_url + block.page)
     widget = Widget(page, [b for b in runnable_blocks if b.page == block.page].index(block))
     widget.wait_until_editable()
-    widget.replace_code(ENDLESS_LOOP)
+    widget.replace_code("import time\ntime.sleep(600)\n")
     widget.button("Run").click()
     widget.wait_for("running")
     took = widget.page.evaluate(
@@ -262,7 +271,7 @@ def test_huge_output_is_capped_with_a_notice(widget: Widget) -> None:
     widget.replace_code("for i in range(200_000):\n    print(i)\n")
     assert widget.run() == "done"
     assert widget.output.count("\n") == 2000 and widget.output.startswith("0\n1\n")
-    assert "output truncated" in widget.element.locator(".runnable__notice").text_content()
+    assert "output cut here" in widget.element.locator(".runnable__notice").text_content()
 
 
 def test_result_and_run_events(widget: Widget) -> None:
@@ -292,8 +301,10 @@ def test_keyboard_only_tab_in_type_escape_tab_to_run_enter(widget: Widget) -> No
     page.keyboard.press("Home")
     page.keyboard.press("Tab")  # indents; does not leave the editor
     assert widget.code() == "if True:\n        print('typed with the keyboard')"
-    page.keyboard.press("Escape")
-    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")  # leaves, backwards
+    assert page.evaluate("(block) => !block.querySelector('.cm-editor').contains(document.activeElement)", widget.element.element_handle())
+    widget.element.locator(".cm-content").focus()
+    page.keyboard.press("Escape")  # leaves, to Run
     assert page.evaluate("document.activeElement.textContent") == "Run"
     page.keyboard.press("Enter")
     widget.wait_for(*FINISHED)
@@ -377,23 +388,83 @@ def test_the_widget_follows_the_colour_scheme_and_fits_a_phone(browser, site_url
     page.context.close()
 
 
-def test_the_runtime_starts_loading_when_a_block_nears_the_viewport(browser, site_url: str, runnable_blocks) -> None:
-    """Not when the page opens (the block is far below), but on scrolling near it, before any Run."""
+def test_nothing_loads_with_the_page_the_editor_comes_near_and_python_on_intent(browser, site_url: str, runnable_blocks) -> None:
+    """The editor when a block comes near (and the browser is idle); Python when the reader reaches for a block."""
+    plain_block = ".runnable:not(.live .runnable)"  # not folded inside a live block
     context = browser.new_context(viewport={"width": 1280, "height": 700})
     page = context.new_page()
-    wasm = []
-    context.on("request", lambda request: request.url.endswith("/pyodide.asm.wasm") and wasm.append(request.url))
+    fetched: list[str] = []
+    context.on("request", lambda request: fetched.append(request.url))
     far_below = None
     for path in sorted({block.page for block in runnable_blocks}):
         page.goto(site_url + path, wait_until="networkidle")
-        if page.evaluate("document.querySelector('.runnable').getBoundingClientRect().top") > 700 + 800 + 200:
+        top = page.evaluate("(selector) => document.querySelector(selector)?.getBoundingClientRect().top ?? 0", plain_block)
+        if top > 700 + 600 + 200:
             far_below = path
             break
-    assert far_below, "no page has its first runnable block far enough down to test preloading"
+    assert far_below, "no page has a runnable block far enough down to test lazy loading"
     page.wait_for_timeout(500)
-    assert wasm == []
-    page.locator(".runnable").first.evaluate("block => block.scrollIntoView({block: 'center'})")
+    assert not [url for url in fetched if url.endswith(("/site/editor.js", "/pyodide.asm.wasm"))]
+    block = page.locator(plain_block).first
+    block.evaluate("block => block.scrollIntoView({block: 'center'})")
+    block.locator(".cm-content").wait_for()
+    assert any(url.endswith("/site/editor.js") for url in fetched)
+    assert not [url for url in fetched if url.endswith("/pyodide.asm.wasm")], "being near is no intent to run"
+    block.hover()
     page.wait_for_timeout(1500)
-    assert wasm, "scrolling the block into view did not start loading Python"
-    assert page.locator(".runnable").first.get_attribute("data-state") == "idle"  # nobody pressed Run
+    assert any(url.endswith("/pyodide.asm.wasm") for url in fetched), "the pointer on the block did not start Python"
+    assert block.get_attribute("data-state") == "idle"  # nobody pressed Run
     context.close()
+
+
+# Code a reader might type to see what breaks: (code, what the page must say). After each,
+# the block's own code runs again as usual.
+HOSTILE = [
+    ("bytearray(3 * 10**9)\n", "more memory than Python in a web page can have"),
+    ("chunks = []\nwhile True:\n    chunks.append(bytearray(10**7))\n", "more memory than Python in a web page can have"),
+    ("def deeper(n):\n    return deeper(n + 1)\n\ndeeper(0)\n", "A function kept calling itself"),
+    ("name = input('Your name? ')\n", "input() cannot read here"),
+    ("import numpy\n", "numpy is not available here"),
+]
+
+
+@pytest.mark.parametrize(("code", "message"), HOSTILE, ids=["huge-object", "memory", "recursion", "input", "numpy"])
+def test_hostile_code_gets_a_clear_message_and_the_next_run_works(
+    widget: Widget, expected_output, first_block, code: str, message: str
+) -> None:
+    widget.replace_code(code)
+    assert widget.run(timeout=60) == "error"
+    assert message in widget.element.locator(".runnable__output").text_content()
+    widget.reset()
+    assert widget.run() == "done"
+    assert widget.output == expected_output(first_block.file, first_block.args)
+
+
+def test_sys_exit_says_how_the_program_ended(widget: Widget) -> None:
+    widget.replace_code("import sys\nprint('bye')\nsys.exit(3)\n")
+    assert widget.run() == "error"
+    assert widget.status.startswith("Exited with code 3 after ")
+    widget.replace_code("import sys\nsys.exit('no sessions to show')\n")
+    assert widget.run() == "error"
+    assert widget.element.locator(".runnable__stderr").last.text_content() == "no sessions to show\n"
+
+
+def test_after_stop_the_next_run_says_python_restarts_and_then_works(widget: Widget, expected_output, first_block) -> None:
+    widget.replace_code(ENDLESS_LOOP)
+    widget.button("Run").click()
+    widget.wait_for("running")
+    widget.page.wait_for_timeout(1500)  # long enough for a spare interpreter to start loading
+    widget.button("Stop").click()
+    widget.wait_for("stopped")
+    widget.reset()
+    widget.element.evaluate("""(block) => {
+        block.dataset.testStatuses = "";
+        new MutationObserver(() => (block.dataset.testStatuses += block.querySelector(".runnable__status").textContent + "|"))
+          .observe(block.querySelector(".runnable__status"), { childList: true, characterData: true, subtree: true });
+    }""")
+    widget.button("Run").click()
+    widget.wait_for(*FINISHED)
+    assert widget.output == expected_output(first_block.file, first_block.args)
+    statuses = widget.element.get_attribute("data-test-statuses").split("|")
+    assert "Loading Python…" not in statuses, "a restart is not a first load"
+    assert statuses[-2].startswith("Done in ")
