@@ -10,7 +10,7 @@ PYTHON := $(VENV)/bin/python
 PYTHON_READY := $(VENV)/.installed
 NPM_READY := node_modules/.installed
 
-.PHONY: serve build test diagrams bench clean setup setup-build setup-test
+.PHONY: serve build test diagrams bench lab clean setup setup-build setup-test setup-lab
 
 serve: setup-build  ## Serve the site on http://127.0.0.1:8000 with live reload
 	$(PYTHON) -m mkdocs serve
@@ -28,6 +28,9 @@ diagrams: setup-build  ## Write every diagram as SVG and PNG into build/diagrams
 bench: setup-test  ## Print the benchmark figures (build cost, runtime load, simulations)
 	for script in benchmarks/*.py; do $(PYTHON) $$script || exit 1; done
 
+lab: setup-lab  ## Run the scenarios on real HAProxy, Redis and web servers; rewrite lab/results.json
+	$(PYTHON) -m lab --out lab/results.json
+
 clean:
 	rm -rf site build .venv node_modules
 
@@ -36,8 +39,12 @@ setup-build:
 	@$(MAKE) --no-print-directory setup
 
 setup-test:
-	@python3 -m machinery.system_packages graphviz chromium
+	@python3 -m machinery.system_packages graphviz chromium haproxy redis-server
 	@$(MAKE) --no-print-directory setup
+
+setup-lab:
+	@python3 -m machinery.system_packages haproxy redis-server
+	@$(MAKE) --no-print-directory $(PYTHON_READY)
 
 setup: $(PYTHON_READY) $(NPM_READY)
 

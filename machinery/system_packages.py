@@ -21,6 +21,8 @@ import sys
 PROGRAM_OF_PACKAGE = {
     "graphviz": "dot",
     "chromium": "chromium",
+    "haproxy": "haproxy",
+    "redis-server": "redis-server",
 }
 # Pages screenshotted in tests need a real font, or every glyph is a box.
 FONT_PACKAGE = "fonts-dejavu-core"

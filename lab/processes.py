@@ -1,0 +1,128 @@
+"""Starting and stopping the lab's processes, so that none outlives a run.
+
+Every process starts in its own session, hence its own process group, and is stopped
+through that group: SIGTERM, then SIGKILL if it has not gone within STOP_SECONDS. The
+Supervisor stops all of them when its `with` block ends, however it ends (an error,
+Ctrl-C, SIGTERM turned into SystemExit by `exit_on_signals`), and again at interpreter
+exit as a backstop. Should the lab itself be killed with SIGKILL, which no handler sees,
+the kernel kills the children: they start under `setpriv --pdeathsig KILL`. (Not one
+that is being started at that very moment, before setpriv has asked for it.)
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Self
+
+from lab import LabError
+
+STOP_SECONDS = 3.0
+# The kernel sends the death signal when the *thread* that started the child exits, so
+# processes must be started from the main thread (the lab's event loop runs there).
+DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL", "--"]
+
+
+@dataclass
+class Process:
+    """A process the lab started: its name in messages, and where its output goes."""
+
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def running(self) -> bool:
+        return self.popen.poll() is None
+
+    def last_output(self, lines: int = 5) -> str:
+        text = self.log.read_text(errors="replace").strip() if self.log.exists() else ""
+        return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+
+class Supervisor:
+    """Starts processes in their own process groups and stops every one it started."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.processes: list[Process] = []
+
+    def __enter__(self) -> Self:
+        atexit.register(self.stop_all)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.stop_all()
+        atexit.unregister(self.stop_all)
+
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Process:
+        log = self.folder / f"{name}-{len(self.processes) + 1}.log"  # a restarted server gets a new log
+        with log.open("ab") as output:
+            popen = subprocess.Popen(
+                [*DIE_WITH_PARENT, *argv], stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                cwd=self.folder, env={**os.environ, **(env or {})}, start_new_session=True,
+            )
+        process = Process(name, popen, log)
+        self.processes.append(process)
+        say(f"started {name} (pid {popen.pid})")  # the tests read these lines to find every process
+        return process
+
+    def send(self, process: Process, sig: signal.Signals) -> None:
+        """Send `sig` to the process's group, unless the process has been reaped: its pid, which
+        is also its group's id, may then belong to someone else's process already."""
+        if process.popen.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, sig)
+
+    def kill(self, process: Process) -> None:
+        """SIGKILL: the process gets no chance to finish anything; returns once it is gone."""
+        self.send(process, signal.SIGKILL)
+        process.popen.wait()
+
+    def stop(self, process: Process) -> None:
+        """SIGTERM, STOP_SECONDS to finish, then SIGKILL: the process is gone after this."""
+        self.send(process, signal.SIGTERM)
+        try:
+            process.popen.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill(process)
+
+    def stop_all(self) -> None:
+        for process in reversed(self.processes):
+            self.stop(process)
+
+    def check_running(self, processes: list[Process]) -> None:
+        """Fail the run if a process the lab did not stop has died: its figures would mean nothing."""
+        for process in processes:
+            if not process.running():
+                raise LabError(f"{process.name} (pid {process.pid}) exited on its own with code "
+                               f"{process.popen.returncode}; its last output:\n{process.last_output()}")
+
+
+def say(text: str) -> None:
+    """Progress, on stderr: stdout carries only the report (or the JSON)."""
+    print(f"lab: {text}", file=sys.stderr, flush=True)
+
+
+def exit_on_signals() -> None:
+    """Turn SIGTERM and SIGHUP into SystemExit, so `finally` blocks and `with` exits still run.
+
+    (Ctrl-C already raises KeyboardInterrupt.)
+    """
+
+    def leave(signum: int, _: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, leave)
