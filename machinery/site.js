@@ -7,11 +7,12 @@
  * page left behind. Each component lives in its fence's folder.
  */
 
+import { mount as mountComparisons } from "./live/compare.js";
 import { mount as mountLive } from "./live/live.js";
 import { mount as mountRunnable } from "./runnable/runnable.js";
 
 // Runnable blocks first: a live block drives the runnable block inside it.
-const components = [mountRunnable, mountLive];
+const components = [mountRunnable, mountLive, mountComparisons];
 
 function mountPage() {
   for (const mount of components) mount(document);

@@ -53,6 +53,8 @@ def fence_format(source, language, css_class, options, md, **kwargs) -> str:  # 
     if options:
         raise fence.FenceError(f"options go in the body, not the header ({', '.join(options)})")
     live = LiveBlock.from_source(source)
+    if live.compare:
+        return compare_html(live)
     designs = live.result["designs"]
     first_view = next(iter(live.views))
     return fence.render(
@@ -67,6 +69,18 @@ def fence_format(source, language, css_class, options, md, **kwargs) -> str:  # 
         controls=live.controls,
         parameters=live.result["parameters"],
         runnable=live.block.html(),
+    )
+
+
+def compare_html(live: LiveBlock) -> str:
+    """The designs side by side (compare.html): no editor, no Python, one button."""
+    designs = live.result["designs"]
+    return fence.render(
+        "live/compare.html",
+        snippet=live.block.run.file,
+        result=json.dumps(live.result, separators=(",", ":")),
+        compare=live.compare,
+        views=[(key, designs[key].get("label", key), view_figure(live, key, script)) for key, script in live.views.items()],
     )
 
 

@@ -146,12 +146,7 @@ class LiveDiagram {
   }
 
   showCounters(counters) {
-    const rows = Object.entries(counters).map(([label, value]) => {
-      const row = document.createElement("div");
-      row.append(element("dt", label), element("dd", typeof value === "number" ? value.toLocaleString("en-US") : String(value)));
-      return row;
-    });
-    this.counters.replaceChildren(...rows);
+    showCounters(this.counters, counters);
   }
 
   /** The last thing that happened up to the current minute (announced once, when it changes). */
@@ -207,7 +202,7 @@ class LiveDiagram {
 }
 
 /** Draw one snapshot on a picture: statuses, notes and the weight of each server's traffic. */
-function paint(picture, snapshot) {
+export function paint(picture, snapshot) {
   for (const [id, state] of Object.entries(snapshot.nodes)) {
     const node = picture.querySelector(`[id="${CSS.escape(id)}"]`);
     if (!node) continue;
@@ -247,6 +242,16 @@ function createNote(node) {
   label.setAttribute("y", String(anchor.y + anchor.height - 6));
   label.setAttribute("text-anchor", "middle");
   return node.appendChild(note);
+}
+
+/** Counters into a <dl>: one <div> per counter, so a label and its value never wrap apart. */
+export function showCounters(list, counters) {
+  const rows = Object.entries(counters).map(([label, value]) => {
+    const row = document.createElement("div");
+    row.append(element("dt", label), element("dd", typeof value === "number" ? value.toLocaleString("en-US") : String(value)));
+    return row;
+  });
+  list.replaceChildren(...rows);
 }
 
 /** A control's number beside it, which may lie outside the slider's range (set in the code). */

@@ -11,8 +11,9 @@ from machinery.diagram import figure
 from machinery.fence import FenceError
 from machinery.runnable import RunnableBlock
 
-KEYS = ("snippet", "views", "servers", "controls", "args", "time_limit")
+KEYS = ("snippet", "views", "servers", "controls", "compare", "args", "time_limit")
 CONTROL_KEYS = ("label", "min", "max", "step")
+COMPARE_KEYS = ("button", "before", "counters")
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,26 @@ class Control:
 
 
 @dataclass(frozen=True)
+class Compare:
+    """The designs side by side, shown just before minute `before`; one button plays them on to the end."""
+
+    button: str
+    before: int  # the pictures open on the minute before this one (the crash's, say)
+    counters: tuple[str, ...]  # the counters shown under each picture
+
+    @property
+    def start(self) -> int:
+        return self.before - 1
+
+
+@dataclass(frozen=True)
 class LiveBlock:
     block: RunnableBlock
     views: dict[str, str]  # design key -> diagram script
     servers: tuple[int, ...]
     controls: tuple[Control, ...]
     result: dict
+    compare: Compare | None = None
 
     @classmethod
     def from_source(cls, source: str) -> LiveBlock:
@@ -52,7 +67,10 @@ class LiveBlock:
             parse_control(name, settings, result, block.run.file) for name, settings in (spec.get("controls") or {}).items()
         )
         check_controls_against_args(controls, block.run.args)
-        return cls(block, views, servers, controls, result)
+        compare = parse_compare(spec["compare"], result, views) if "compare" in spec else None
+        if compare and controls:
+            raise FenceError("`compare:` shows the designs side by side with one button: it takes no `controls:`")
+        return cls(block, views, servers, controls, result, compare)
 
 
 def parse(source: str) -> dict:
@@ -83,6 +101,24 @@ def check_views(views: dict, result: dict, servers: tuple[int, ...], file: str) 
                 f"but `servers:` draws {servers[0]}-{servers[-1]}"
             )
     return {str(key): str(script) for key, script in views.items()}
+
+
+def parse_compare(settings: object, result: dict, views: dict[str, str]) -> Compare:
+    if not isinstance(settings, dict) or set(settings) - set(COMPARE_KEYS) or not set(COMPARE_KEYS) <= set(settings):
+        raise FenceError(f"`compare:` needs {', '.join(COMPARE_KEYS)}")
+    compare = Compare(str(settings["button"]), settings["before"], tuple(map(str, settings["counters"] or ())))
+    if not isinstance(compare.before, int):
+        raise FenceError(f"`compare:` before must be a minute, not {compare.before!r}")
+    for key in views:
+        timeline = result["designs"][key]["timeline"]
+        if compare.start not in [snapshot["minute"] for snapshot in timeline]:
+            raise FenceError(f"`compare:` design {key!r} has no minute {compare.start} (just before {compare.before}) in its timeline")
+        missing = sorted(set(compare.counters) - set(timeline[0]["counters"]))
+        if missing:
+            raise FenceError(f"`compare:` design {key!r} has no counter {', '.join(missing)} (it has: {', '.join(timeline[0]['counters'])})")
+    if len(views) < 2:
+        raise FenceError("`compare:` needs at least two `views:` to put side by side")
+    return compare
 
 
 def check_controls_against_args(controls: tuple[Control, ...], args: tuple[str, ...]) -> None:
