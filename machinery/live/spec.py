@@ -113,10 +113,11 @@ def parse_compare(settings: object, result: dict, views: dict[str, str]) -> Comp
         timeline = result["designs"][key]["timeline"]
         if compare.start not in [snapshot["minute"] for snapshot in timeline]:
             raise FenceError(f"`compare:` design {key!r} has no minute {compare.start} (just before {compare.before}) in its timeline")
-        missing = sorted(set(compare.counters) - set(timeline[0]["counters"]))
+        known = timeline[0]["counters"]
+        missing = sorted(set(compare.counters) - set(known))
         if missing:
-            raise FenceError(f"`compare:` design {key!r} has no counter {', '.join(missing)} (it has: {', '.join(timeline[0]['counters'])})")
-    if len(views) < 2:
+            raise FenceError(f"`compare:` design {key!r} has no counter {', '.join(missing)} (it has: {', '.join(known)})")
+    if len(views) <= 1:
         raise FenceError("`compare:` needs at least two `views:` to put side by side")
     return compare
 
