@@ -80,15 +80,12 @@ def arrivals(users: int, login_minutes: int, cart_percent: int, seed: int) -> li
 
 
 class Crash:
-    """What the three designs share: the dead server, the balancer's two rotations, the totals."""
+    """What the three designs share: the dead server, the balancer's rotation, the totals."""
 
     def __init__(self, p: dict) -> None:
         self.p, self.dead = p, p["crash_server"] - 1
         self.name = f"web-{self.dead + 1}"
         self.balancer = lab.RoundRobin(p["servers"])
-        # Where the balancer resends a request the dead server refused: the others, in turn.
-        self.redispatch = lab.RoundRobin(p["servers"])
-        self.redispatch.remove(self.dead)
         self.totals = {"sessions_lost": 0, "users_logged_out": 0, "share_logged_out": 0.0, "logged_in_at_crash": 0,
                        "carts_lost": 0, "requests": 0, "requests_failed": 0, "requests_in_flight": 0,
                        "requests_retried": 0}
@@ -120,6 +117,34 @@ class Crash:
     def refused(self, requests: int) -> None:
         """Requests sent to the dead server: retried elsewhere, or failed."""
         self.totals["requests_retried" if self.p["retry"] else "requests_failed"] += requests
+
+    def take_turns(self, requests: int) -> tuple[list[int], int]:
+        """Hand out `requests` in turn while the balancer still counts the dead server.
+
+        HAProxy's round robin with `option redispatch`: a request whose turn falls on the
+        dead server is refused there, and its retry takes the next server's turn. A lap of
+        M turns then serves M - 1 requests and spends one on a refusal, so the dead server
+        is sent one request in M - 1, not one in M: M / (M - 1) times as many retries as
+        if the retries had a rotation of their own, as the lab measured (lab/README.md).
+
+        Returns how many each server serves (0 for the dead one) and how many requests
+        had the dead server's turn. Whole laps are counted, not walked.
+        """
+        rotation, served = self.balancer.rotation, [0] * self.p["servers"]
+        size, dead_at = len(rotation), rotation.index(self.dead)
+        position, left = self.balancer.turn % size, requests
+        while left and position != dead_at:  # up to the dead server's turn
+            served[rotation[position]] += 1
+            position, left = (position + 1) % size, left - 1
+        laps, rest = divmod(left, size - 1)  # from its turn: M turns, M - 1 requests
+        for server in rotation:
+            served[server] += laps
+        for step in range(1, rest + 1):  # the last part of a lap: its turn, then the next ones
+            served[rotation[(dead_at + step) % size]] += 1
+        passed = laps + (rest > 0)
+        served[self.dead] = 0
+        self.balancer.turn += requests + passed
+        return served, passed
 
     def counters(self, logged_in: int) -> dict:
         """What the live diagram shows beside the picture."""
@@ -177,7 +202,8 @@ def stateful(logins: list[list[bool]], p: dict) -> dict:
             run.refused(stranded)
             if p["retry"]:
                 # Resent to a server that has never seen their session: they log in there.
-                for server, users in enumerate(run.redispatch.spread(stranded, servers)):
+                # Each retry takes the balancer's next turn, passing over the dead server's.
+                for server, users in enumerate(run.take_turns(stranded)[0]):
                     routed[server] += users
                     sessions[server] += users
                 events.append(sent_elsewhere(stranded, name, retried=True))
@@ -195,7 +221,7 @@ def stateful(logins: list[list[bool]], p: dict) -> dict:
                 if not p["retry"]:
                     refused.append(has_cart)  # they try again next minute
                     continue
-                server = run.redispatch.next()
+                server = run.balancer.next()  # its retry takes the next server's turn
                 routed[server] += 1
                 resent += 1
             sessions[server] += 1
@@ -242,17 +268,18 @@ def stateless(logins: list[list[bool]], p: dict, *, with_store: bool) -> dict:
 
         if minute < len(logins):
             waiting += len(logins[minute])
-        login_shares = run.balancer.spread(waiting, servers)
-        request_shares = run.balancer.spread(logged_in, servers)
-        routed = [a + b for a, b in zip(login_shares, request_shares, strict=True)]
-        sent = sum(routed)
-        failed_logins = 0
-        if run.is_down(minute) and routed[dead]:
-            run.refused(routed[dead])
-            if p["retry"]:  # any other server can answer them: nothing is lost
-                for server, requests in enumerate(run.redispatch.spread(routed[dead], servers)):
-                    routed[server] += requests
-            else:
+        sent, failed_logins = waiting + logged_in, 0
+        if p["retry"] and run.unnoticed(minute):
+            # Any other server can answer the requests the dead one refuses: nothing is lost.
+            routed, refused = run.take_turns(sent)
+            routed[dead] = refused  # they were sent there first
+            run.refused(refused)
+        else:
+            login_shares = run.balancer.spread(waiting, servers)
+            request_shares = run.balancer.spread(logged_in, servers)
+            routed = [a + b for a, b in zip(login_shares, request_shares, strict=True)]
+            if run.is_down(minute) and routed[dead]:  # without retries: they fail
+                run.refused(routed[dead])
                 failed_logins = login_shares[dead]  # a failed login is simply tried again next minute
         logged_in += waiting - failed_logins
         waiting = failed_logins

@@ -58,7 +58,7 @@ REPORTS = [
     ("crash", ["--servers", "5"], ["Crash: web-2 of 5 servers crashes at minute 12",
                                    "Sessions lost                      400"]),
     ("crash", ["--retry", "--users", "100000"], ["until then it resends each refused",
-                                                 "Requests retried                25,000        25,000"]),
+                                                 "Requests retried                25,000        33,333"]),
     ("memory", ["--users", "2000", "--servers", "5"], ["Memory: 2,000 users log in over 10 minutes to 5 web servers",
                                                        "Anti-pattern: the whole session"]),
     ("replication", ["--crashes", "2"], ["At minute 2 web-2 and web-3 crash;", "Sessions lost             5,000"]),

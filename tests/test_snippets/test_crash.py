@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import crash
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 
 from tests.test_snippets import spaces
 
@@ -25,6 +25,12 @@ def retried_run() -> dict:
 def in_flight(requests_a_minute: int) -> int:
     """Little's law: the requests a server is answering at any moment."""
     return round(requests_a_minute * crash.RESPONSE_MS / 60_000)
+
+
+def one_in(share: int, requests: int, turns: int) -> bool:
+    """Whether `share` is what one server gets of `requests` handed out one in `turns`:
+    requests / turns, give or take one, depending on where in the rotation they start."""
+    return abs(share - requests / turns) <= 1
 
 
 def test_stateless_designs_lose_no_session_when_a_web_server_crashes(default_run: dict, retried_run: dict) -> None:
@@ -59,11 +65,16 @@ def test_without_retries_a_crash_fails_the_requests_in_flight_and_the_rate_times
 
 
 def test_with_retries_only_the_requests_in_flight_fail(retried_run: dict) -> None:
-    for totals in (design["totals"] for design in retried_run["designs"].values()):
+    designs = retried_run["designs"]
+    for totals in (design["totals"] for design in designs.values()):
         assert totals["requests_failed"] == totals["requests_in_flight"] == in_flight(PINNED)
-        assert totals["requests_retried"] == PINNED * crash.DETECT_MINUTES
+    # Each retry takes the next server's turn, so the dead server gets one request in SERVERS - 1.
+    for name in STATELESS:
+        assert one_in(designs[name]["totals"]["requests_retried"], crash.USERS * crash.DETECT_MINUTES,
+                      crash.SERVERS - 1)
+    assert designs["stateful"]["totals"]["requests_retried"] == PINNED
     longer = crash.simulate(retry=True, detect_minutes=3)["designs"]
-    assert longer["shared_store"]["totals"]["requests_retried"] == 3 * PINNED
+    assert one_in(longer["shared_store"]["totals"]["requests_retried"], 3 * crash.USERS, crash.SERVERS - 1)
     # A stateful user is re-pinned by the first resent request: resent once, however long detection takes.
     assert longer["stateful"]["totals"]["requests_retried"] == PINNED
 
@@ -120,3 +131,25 @@ def test_what_must_hold_for_any_parameters(parameters: dict) -> None:
         whole, extra = divmod(users, parameters["servers"])
         expected = whole + (parameters["crash_server"] - 1 < extra)
         assert result["designs"]["stateful"]["totals"]["sessions_lost"] == expected
+
+
+@settings(max_examples=30, deadline=None)
+@given(parameters=spaces.accepted("crash"))
+def test_with_retries_the_dead_server_gets_one_request_in_m_minus_1(parameters: dict) -> None:
+    """HAProxy's round robin with `option redispatch` (lab/README.md): a retry takes the
+    next server's turn, so until the crash is noticed the dead server is sent one of every
+    SERVERS - 1 requests, where without retries it gets one in SERVERS: retries are
+    SERVERS / (SERVERS - 1) times the requests that fail without them."""
+    assume(parameters["login_minutes"] <= parameters["crash_at"])  # everyone is logged in at the crash
+    servers, crash_at = parameters["servers"], parameters["crash_at"]
+    unnoticed = min(parameters["detect_minutes"], parameters["minutes"] - crash_at)
+    sent = parameters["users"] * unnoticed  # one request a user a minute, until the balancer notices
+    retried = spaces.checked_run("crash", {**parameters, "retry": True})["designs"]
+    failed = spaces.checked_run("crash", {**parameters, "retry": False})["designs"]
+    for name in STATELESS:
+        assert one_in(retried[name]["totals"]["requests_retried"], sent, servers - 1)
+        without = failed[name]["totals"]
+        assert one_in(without["requests_failed"] - without["requests_in_flight"], sent, servers)
+    # Stateful requests follow their cookie, not the turns: each stranded user is resent once.
+    stateful = retried["stateful"]["totals"]
+    assert stateful["requests_retried"] == (stateful["sessions_lost"] if unnoticed else 0)
