@@ -116,7 +116,24 @@ def replicate(design: str, owned_at_start: list[list[int]], crashed: list[int], 
                   load_by_server_after=loads(owned, down))
     before = totals["busiest_load_before"]
     totals["load_increase"] = round(totals["busiest_load_after"] / before, 3) if before else 0.0
+    totals.update(who_is_who(crashed, p["servers"], totals))
     return lab.design(DESIGNS[design], p["servers"], totals, timeline)
+
+
+def who_is_who(crashed: list[int], servers: int, totals: dict) -> dict:
+    """Names and loads a page can quote: the first crashed server, the server that keeps its
+    copies in one-backup replication, and the survivors neither of those."""
+    backup = ring(list(range(servers)))[crashed[0]]
+    others = [server for server in range(servers) if server not in crashed and server != backup]
+    after = totals["load_by_server_after"]
+    return {
+        "crashed_servers": names(crashed),
+        "backup_server": name(backup),
+        "backup_load_before": totals["load_by_server_before"].get(name(backup), 0),
+        "backup_load_after": after.get(name(backup), 0),
+        "other_servers": names(others) if others else "none",
+        "other_load_after": max((after.get(name(server), 0) for server in others), default=0),
+    }
 
 
 def loads(owned: list[list[int]], down: set[int]) -> dict[str, int]:

@@ -15,6 +15,7 @@ request a minute. At minute SCALE_AT, ADDED_SERVERS more servers join.
     python snippets/scale_out.py --json                  the numbers, for tools
 """
 
+import math
 import random
 
 import sessionlab as lab
@@ -60,6 +61,7 @@ def simulate(start_servers=START_SERVERS, added_servers=ADDED_SERVERS, sessions=
         "scenario": "scale_out",
         "parameters": parameters,
         "bounds": lab.ranges(BOUNDS),
+        "estimate": least_loaded_estimate(parameters),
         "designs": {
             "sticky": describe("Sticky sessions", sticky_loads(remaining, arrivals, parameters), parameters,
                                stateless=False),
@@ -131,6 +133,18 @@ def stateless_loads(remaining: dict[int, int], arrivals: list[dict[int, int]], p
 def balanced_limit(active: int, servers: int) -> int:
     """The most a server may have for the fleet to count as balanced."""
     return -(-active * (100 + BALANCED_PERCENT) // (100 * servers))  # rounded up
+
+
+def least_loaded_estimate(p: dict) -> dict:
+    """The back-of-the-envelope answer the model should come close to.
+
+    If every new session goes to the new servers, an old server only sheds load as its
+    sessions end, about load x e^(-t / SESSION_MINUTES); it falls below CAPACITY after
+    SESSION_MINUTES x ln(load / CAPACITY) minutes.
+    """
+    load = p["sessions"] / p["start_servers"]
+    minutes = p["session_minutes"] * math.log(load / p["capacity"]) if load > p["capacity"] else 0.0
+    return {"load_per_old_server": round(load), "minutes_over_capacity": round(minutes, 1)}
 
 
 def describe(label: str, loads: list[list[int]], p: dict, *, stateless: bool) -> dict:
