@@ -7,40 +7,51 @@ re-renders them all.
 Every helper gives its node, cluster or edge a fixed `id` and a `class`, which
 Graphviz copies into the SVG (`<g id="web-2" class="node server">`), so page CSS
 and simulations can address them. See README.md for the conventions.
+
+A node is an icon with its label beside it, laid out as a small table (a Graphviz
+HTML-like label), and every edge starts and ends at an icon, never at a label: a
+label sits where no edge passes (`side`). Nodes a simulation may write a note on
+keep an empty line for it under their label.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from itertools import pairwise
+from xml.sax.saxutils import escape
 
 from diagrams import Cluster, Diagram, Edge, Node, getcluster, getdiagram, setdiagram
-from diagrams.alibabacloud.web import Dns
-from diagrams.aws.general import GenericSamlToken
-from diagrams.digitalocean.network import LoadBalancer
-from diagrams.gcp.network import CDN
-from diagrams.generic.database import SQL
-from diagrams.ibm.compute import Key
-from diagrams.onprem.client import User
-from diagrams.onprem.compute import Server
-from diagrams.onprem.inmemory import Memcached, Redis
 
-# Graphviz sizes labels with its built-in metrics for Helvetica; pages show them in
-# the site font (diagrams.css), which is close to it.
-FONT = "Helvetica"
+# The diagram font (machinery/diagram/font.py): Graphviz measures every label in it,
+# and the page draws it in it.
+FONT = "Noto Sans"
+TEXT_SIZE = "12"
+# Live notes (machinery/live/live.js) are as big as labels, and the room kept for
+# one fits the widest a simulation writes ("16,000 sessions").
+# Noto Sans's line is 1.362 times its size: 16.3 at 12.
+LINE_HEIGHT = "17"
+NOTE_SIZE = "12"
+NOTE_ROOM = "88,888 sessions"
+NOTE_SLOT = "live-note-slot"  # the class live.js finds the room by
+# More servers than this go in two columns (`rack`).
+ONE_COLUMN = 4
+ICON_SIZE = 28  # points (a CSS pixel at natural size): the icon is drawn at 24, its design size, within 2 of padding
+
 TEXT = "#2d3436"
 LINE = "#7b8894"
 # Colours Graphviz paints for the standalone SVG and PNG; on the site
-# diagrams.css repaints them with Material's palette (light and dark).
+# diagram.css repaints them with Material's palette (light and dark).
 ALERT = "#d32f2f"
 ACCENT = "#3f51b5"
 
-# Node size in inches: the icon takes the width, the label sits below it.
-ICON_NODE = {"width": "1.0", "height": "1.3", "fixedsize": "true", "imagescale": "true",
-             "imagepos": "tc", "labelloc": "b"}
-BOX_NODE = {"shape": "box", "style": "rounded,filled", "fillcolor": "#f5f6f8", "color": LINE,
-            "width": "1.1", "height": "0.6", "fixedsize": "false", "margin": "0.1,0.07"}
+BOX_FILL = "#f5f6f8"
+# A group's title goes at its foot: edges come in over its top, to the icons inside.
+GROUP = {"style": "rounded,filled", "bgcolor": "#eef1f4", "pencolor": "#c5ccd3", "margin": "7", "labeljust": "l",
+         "labelloc": "b"}
+# A group that only gathers its nodes under one title: a line, no fill.
+CLIENTS = {"style": "rounded", "bgcolor": "none", "margin": "6", "labelloc": "t"}
 
 
 class Canvas(Diagram):
@@ -52,28 +63,40 @@ class Canvas(Diagram):
     script has finished without error.
     """
 
-    def __init__(self, name: str, *, direction: str = "TB", splines: str = "spline", **graph_attr: str) -> None:
+    def __init__(self, name: str, **graph_attr: str) -> None:
         super().__init__(
             name="",
             filename=name,
-            direction=direction,
+            direction="TB",
             show=False,
             graph_attr={
-                "pad": "0.15",
+                "pad": "0.1",
                 # The final crossing pass ignores the order `row` sets inside clusters.
                 "remincross": "false",
-                "nodesep": "0.3",
-                "ranksep": "0.45",
+                "nodesep": "0.1",
+                "ranksep": "0.25",
                 "bgcolor": "transparent",
                 "fontname": FONT,
+                "fontsize": TEXT_SIZE,
                 "fontcolor": TEXT,
-                "splines": splines,
+                "splines": "polyline",
+                # Edges may start or end at a group's border (`link` from a Group).
+                "compound": "true",
+                # One ranking for the whole picture, so `row` can line up nodes of different groups.
+                "newrank": "true",
                 **graph_attr,
             },
-            node_attr={"fontname": FONT, "fontcolor": TEXT, "fontsize": "13"},
-            edge_attr={"color": LINE, "fontname": FONT, "fontcolor": TEXT, "fontsize": "12", "arrowsize": "0.7"},
+            # The library's defaults make every node a fixed 1.4-inch box; a node here is
+            # exactly as big as its label, a table (see `node`).
+            node_attr={"shape": "plain", "style": "", "fixedsize": "false", "width": "0", "height": "0",
+                       "labelloc": "c", "imagescale": "false", "fontname": FONT, "fontcolor": TEXT, "fontsize": TEXT_SIZE},
+            edge_attr={"color": LINE, "fontname": FONT, "fontcolor": TEXT, "fontsize": TEXT_SIZE, "arrowsize": "0.7"},
         )
         self.ids: set[str] = set()
+        # What each icon node is drawn from, so `mirror` can draw it again.
+        self.cards: dict[str, tuple[str, str, Card]] = {}
+        # The groups being built, innermost last: each keeps the nodes made in it.
+        self.open_groups: list[Group] = []
 
     def __exit__(self, exc_type: object, exc_value: object, traceback: object) -> None:
         setdiagram(None)
@@ -99,47 +122,206 @@ def _current() -> Canvas:
     return diagram
 
 
-def node(icon: type[Node] | None, label: str, node_id: str, kind: str, **attrs: str) -> Node:
-    """A node with a fixed id; `kind` becomes its CSS class, after Graphviz's `node`."""
-    _current().claim(node_id)
-    look = dict(ICON_NODE if icon else BOX_NODE)
-    if icon:
-        # Each extra label line needs room below the icon.
-        look["height"] = str(float(look["height"]) + 0.2 * label.count("\n"))
-    attrs = {**look, "id": node_id, "class": kind, **attrs}
-    return (icon or Node)(label, nodeid=node_id, **attrs)
+# Nodes ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Part:
+    """A box inside a node, with an id and class of its own: the session table in a
+    server's memory, say. Simulations address it as they address a node."""
+
+    label: str
+    part_id: str
+    kind: str
+    alert: bool = False  # drawn dashed, in the alert colour: something lost
+
+
+def text_rows(label: str, align: str = "CENTER", colour: str = "") -> str:
+    """A label as a table of one row per line, each as tall as a line of the font as a
+    browser sets it: Graphviz would set lines closer, so that the boxes of their texts overlap."""
+    font = f'<FONT COLOR="{colour}">{{}}</FONT>' if colour else "{}"
+    rows = "".join(f'<TR><TD ALIGN="{align}" HEIGHT="{LINE_HEIGHT}">{font.format(escape(line))}</TD></TR>'
+                   for line in label.split("\n"))
+    return f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
+
+
+def html_label(label: str, align: str = "CENTER") -> str:
+    """A whole label (of an edge or group) set as `text_rows`."""
+    return f"<{text_rows(label, align)}>"
+
+
+def label_cell(label: str, align: str = "CENTER") -> str:
+    return f'<TD ALIGN="{align}">{text_rows(label, align)}</TD>'
+
+
+def named_cell(content: str, name: str, kind: str, look: str = "") -> str:
+    """A cell svg.py can find: Graphviz writes it as a link to `#<name>` titled `<kind>`."""
+    return f'<TD {look} HREF="#{name}" TITLE="{kind}">{content}</TD>'
+
+
+def part_cell(part: Part) -> str:
+    """A part, with room for a note: svg.py turns its cell into `<g id="<part id>" class="node <kind>">`."""
+    colour, style = (ALERT, "rounded,dashed") if part.alert else (LINE, "rounded")
+    look = f'BORDER="1" STYLE="{style}" COLOR="{colour}" BGCOLOR="{BOX_FILL}" CELLPADDING="2"'
+    text = f'<TD ALIGN="LEFT">{text_rows(part.label, "LEFT", ALERT if part.alert else TEXT)}</TD>'
+    rows = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{text}</TR><TR>{note_slot_cell()}</TR></TABLE>'
+    return named_cell(rows, part.part_id, part.kind, look)
+
+
+def note_slot_cell() -> str:
+    """Room for a live note, as wide as the widest a simulation writes: Graphviz measures
+    NOTE_ROOM and keeps its place; svg.py leaves an empty <text class="live-note-slot">
+    there, where machinery/live/live.js writes the note."""
+    placeholder = f'<FONT POINT-SIZE="{NOTE_SIZE}">{NOTE_ROOM}</FONT>'
+    return named_cell(placeholder, NOTE_SLOT, NOTE_SLOT, f'ALIGN="LEFT" HEIGHT="{LINE_HEIGHT}"')
+
+
+@dataclass(frozen=True)
+class Card:
+    """How a node is laid out around its icon.
+
+    side: its text "right" or "left" of the icon, or "above" it (a client, whose edges
+    leave downwards). note: room for a live note under the icon and text. part: a box
+    drawn under all, and then a frame around the whole node. Edges meet the icon on a
+    side without text.
+    """
+
+    side: str = "right"
+    note: bool = False
+    part: Part | None = None
+
+
+def icon_table(icon: str, label: str, card: Card) -> str:
+    """The node's label: its icon (the edges' port) and its text, laid out as `card` says."""
+    icon_cell = (f'<TD PORT="icon" FIXEDSIZE="TRUE" WIDTH="{ICON_SIZE}" HEIGHT="{ICON_SIZE}">'
+                 f'<IMG SRC="{icon}.svg" SCALE="TRUE"/></TD>')
+    if card.side == "above":
+        if card.note or card.part:
+            raise ValueError("a note or a part goes beside an icon, not under a label above it")
+        rows = [label_cell(label), icon_cell]
+    elif card.side in ("right", "left"):
+        # The icon and its text in a table of their own, so the wider rows under them
+        # leave them side by side, at the icon's edge of the node.
+        align = "LEFT" if card.side == "right" else "RIGHT"
+        pair = [icon_cell, label_cell(label, align)] if card.side == "right" else [label_cell(label, align), icon_cell]
+        icon_and_text = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{"".join(pair)}</TR></TABLE>'
+        rows = [f'<TD ALIGN="{align}" CELLPADDING="0">{icon_and_text}</TD>', *([note_slot_cell()] if card.note else []),
+                *([part_cell(card.part)] if card.part else [])]
+    else:
+        raise ValueError(f"side must be right, left or above, not {card.side!r}")
+    body = "".join(f"<TR>{row}</TR>" for row in rows)
+    frame = f'BORDER="1" STYLE="rounded" COLOR="{LINE}" CELLSPACING="3"' if card.part else 'BORDER="0" CELLSPACING="0"'
+    return f'<<TABLE {frame} CELLBORDER="0" CELLPADDING="2">{body}</TABLE>>'
+
+
+def node(icon: str, label: str, node_id: str, kind: str, card: Card = Card(), **attrs: str) -> Node:
+    """An icon node with a fixed id; `kind` becomes its CSS class, after Graphviz's `node`.
+
+    icon: a Material Design Icons name ("server"); see machinery/diagram/icons.py.
+    """
+    canvas_now = _current()
+    canvas_now.claim(node_id)
+    if card.part:
+        canvas_now.claim(card.part.part_id)
+    canvas_now.cards[node_id] = (icon, label, card)
+    made = Node(icon_table(icon, label, card), nodeid=node_id, id=node_id, **{"class": kind}, **attrs)
+    if canvas_now.open_groups:
+        canvas_now.open_groups[-1].members.append(made)
+    return made
+
+
+def mirror(nodes: list[Node]) -> None:
+    """Put the nodes' text on the left of their icons (their edges come from the right)."""
+    canvas_now = _current()
+    for member in nodes:
+        icon, label, card = canvas_now.cards[member.nodeid]
+        mirrored = replace(card, side="left")
+        canvas_now.cards[member.nodeid] = (icon, label, mirrored)
+        # A node stated again, after its first statement, takes the label given. (Stated in
+        # the group being built: the group's own statements come after the canvas's.)
+        (getcluster() or canvas_now).dot.node(member.nodeid, label=icon_table(icon, label, mirrored))
+
+
+# Groups --------------------------------------------------------------------------------
+
+class Group:
+    """A box around nodes (a Graphviz cluster), which edges can start or end at (`link`)."""
+
+    def __init__(self, group_id: str) -> None:
+        self.id = group_id
+        self.members: list[Node] = []
+        self.bottom: Node | None = None
+
+    def rack(self, servers: list[Node]) -> None:
+        """Lay the servers out as `rack` does; edges leaving the group start under its last row."""
+        self.bottom = rack(servers)[-1][0]
+
+    def anchor(self, *, leaving: bool) -> Node:
+        """The node an edge to or from the whole group aims at: its bottom (its last row, or
+        the last node made in it), so what the edge leads to goes under the group; or the
+        first node made in it (the one things come in by, such as its load balancer)."""
+        if not self.members:
+            raise ValueError(f"group {self.id!r} has no node to link")
+        return (self.bottom or self.members[-1]) if leaving else self.members[0]
 
 
 @contextmanager
-def group(label: str, group_id: str, kind: str = "group", **attrs: str) -> Iterator[Cluster]:
-    """A labelled box around nodes (a Graphviz cluster) with a fixed id."""
-    _current().claim(group_id)
-    look = {"id": group_id, "class": kind, "bgcolor": "#eef1f4", "pencolor": "#c5ccd3", "fontsize": "12",
-            "margin": "10", "fontcolor": TEXT, "fontname": FONT, **attrs}
-    with Cluster(label, graph_attr=look) as cluster:
-        yield cluster
+def group(label: str, group_id: str, kind: str = "group", **attrs: str) -> Iterator[Group]:
+    """A labelled box around the nodes made in its `with` block, with a fixed id.
 
-
-def link(source: Node, target: Node, *, kind: str = "", label: str = "", arrows: str = "forward",
-         **attrs: str) -> Edge:
-    """A line from source to target with id `edge-<source>-<target>`.
-
-    `arrows` is "forward", "both" or "none" (a plain line, e.g. reads and writes).
+    The cluster is named after its id: the library names clusters after their label, and
+    merges clusters that share one.
     """
-    edge_id = _current().claim(f"edge-{source.nodeid}-{target.nodeid}")
+    canvas_now = _current()
+    canvas_now.claim(group_id)
+    look = {**GROUP, "label": html_label(label, "LEFT"), "id": group_id, "class": kind, "fontsize": TEXT_SIZE,
+            "fontcolor": TEXT, "fontname": FONT, **attrs}
+    made = Group(group_id)
+    canvas_now.open_groups.append(made)
+    with Cluster(group_id, graph_attr=look):
+        yield made
+    canvas_now.open_groups.pop()
+
+
+# Edges ---------------------------------------------------------------------------------
+
+def endpoint(item: Node | Group, *, leaving: bool) -> tuple[Node, str, dict[str, str]]:
+    """The node an edge attaches to, the id it names, and how it attaches.
+
+    An edge leaves an icon from the middle of its bottom and enters one at the middle of
+    its top, as the pictures read top to bottom (`link` takes other ports for edges that
+    run sideways or up); it meets a group at its border.
+    """
+    if isinstance(item, Group):
+        port = {"tailport": "icon:s"} if leaving else {"headport": "icon:n"}
+        return item.anchor(leaving=leaving), item.id, {"ltail" if leaving else "lhead": f"cluster_{item.id}", **port}
+    if item.nodeid not in _current().cards:
+        return item, item.nodeid, {}
+    return item, item.nodeid, {"tailport": "icon:s"} if leaving else {"headport": "icon:n"}
+
+
+def link(source: Node | Group, target: Node | Group, *, kind: str = "", label: str = "", arrows: str = "forward",
+         **attrs: str) -> Edge:
+    """A line from source to target with id `edge-<source>-<target>`, from icon to icon.
+
+    A group as source or target: the line starts or ends at its border, standing for
+    every node inside. `arrows` is "forward", "both" or "none" (a plain line, e.g.
+    reads and writes).
+    """
+    tail, tail_id, tail_attach = endpoint(source, leaving=True)
+    head, head_id, head_attach = endpoint(target, leaving=False)
+    edge_id = _current().claim(f"edge-{tail_id}-{head_id}")
     # The library's Edge sets its own font on every edge; use the diagram's.
-    look = {"id": edge_id, "fontname": FONT, "fontsize": "12", "fontcolor": TEXT, **attrs}
+    look = {"id": edge_id, "fontname": FONT, "fontsize": TEXT_SIZE, "fontcolor": TEXT, **tail_attach, **head_attach, **attrs}
     if kind:
         look["class"] = kind
     if label:
-        # Orthogonal routing cannot place ordinary edge labels (Graphviz warns and
-        # drops them); xlabel works with it. Other routings make room for a label.
-        orthogonal = _current().dot.graph_attr.get("splines") == "ortho"
-        look["xlabel" if orthogonal else "label"] = label
-    edge = Edge(source, forward=arrows in ("forward", "both"), reverse=arrows == "both", **look)
-    source.connect(target, edge)
+        look["label"] = html_label(label)
+    edge = Edge(tail, forward=arrows in ("forward", "both"), reverse=arrows == "both", **look)
+    tail.connect(head, edge)
     return edge
 
+
+# Layout --------------------------------------------------------------------------------
 
 def row(*nodes: Node) -> None:
     """Keep nodes side by side, left to right in the order given.
@@ -154,52 +336,116 @@ def row(*nodes: Node) -> None:
         graph.dot.edge(left.nodeid, right.nodeid, style="invis")
 
 
-# The building blocks the scripts share. Icons come from the `diagrams` package
-# (vendor-neutral ones where they exist); the renderer embeds each one in the SVG.
+def stack(upper: Node, lower: Node) -> None:
+    """Keep `lower` under `upper` (an invisible edge, as in `row`)."""
+    (getcluster() or _current()).dot.edge(upper.nodeid, lower.nodeid, style="invis")
+
+
+def column(nodes: list[Node]) -> None:
+    """Keep nodes one under the other, in the order given, in one straight line."""
+    for upper, lower in pairwise(nodes):
+        stack(upper, lower)
+    # dot keeps the nodes of one `group` that an edge joins in line.
+    for member in nodes:
+        _current().dot.node(member.nodeid, group=f"column-{nodes[0].nodeid}")
+
+
+def rack_columns(count: int) -> int:
+    return 1 if count <= ONE_COLUMN else 2
+
+
+def rack(servers: list[Node]) -> list[list[Node]]:
+    """Lay servers out one under the other, in two columns once there are more than ONE_COLUMN.
+
+    Side by side, more than three would make a picture too wide for a phone; one under
+    the other, it stays narrow and the load balancer reaches each without a crossing
+    (`spread`). Returns the rows.
+    """
+    columns = rack_columns(len(servers))
+    rows = [servers[start:start + columns] for start in range(0, len(servers), columns)]
+    for line in rows:
+        if len(line) > 1:
+            row(*line)
+    for index in range(columns):
+        column(servers[index::columns])
+    if columns > 1:
+        # The columns face each other across the load balancer's edges (`spread`).
+        mirror(servers[0::2])
+    return rows
+
+
+def spread(balancer: Node, servers: list[Node], looks: list[dict[str, str]]) -> None:
+    """The load balancer's edge to each server of a `rack` (each with its look, e.g. its
+    kind), into the side of each icon that faces the edges.
+
+    In one column they run down its left side; in two, down between the columns, whose
+    servers face each other (`rack`). The load balancer keeps its edges left to
+    right in the order they are made (`ordering`), so they are made in the order that
+    nests them, none crossing another: in one column from the last server up; in two,
+    the left column's from the top, then the right column's from the bottom.
+    """
+    edges = list(zip(servers, looks, strict=True))
+    if rack_columns(len(servers)) == 1:
+        order = [(server, "icon:w", look) for server, look in edges[::-1]]
+    else:
+        order = [*((server, "icon:e", look) for server, look in edges[0::2]),
+                 *((server, "icon:w", look) for server, look in edges[1::2][::-1])]
+    for server, port, look in order:
+        link(balancer, server, headport=port, **look)
+
+
+# The building blocks the scripts share. Icons are Material Design Icons names.
 # `kind` is the CSS class: add a state such as "server down" to change the look.
 
 def client(number: int, label: str = "", kind: str = "client", **attrs: str) -> Node:
-    return node(User, label or f"Client {number}", f"client-{number}", kind, **attrs)
+    """A client; its label sits above it, as its requests leave downwards."""
+    return node("account", label or f"Client {number}", f"client-{number}", kind, Card(side="above"), **attrs)
+
+
+def clients(count: int) -> list[Node]:
+    """Clients 1..count in a row, each labelled by its number in a box titled "Clients" (narrower than "Client 1 ...")."""
+    with group("Clients", "clients", "clients", **CLIENTS):
+        numbered = [client(number, label=str(number)) for number in range(1, count + 1)]
+        row(*numbered)
+    return numbered
 
 
 def load_balancer(label: str = "Load balancer", node_id: str = "lb", kind: str = "lb", **attrs: str) -> Node:
-    return node(LoadBalancer, label, node_id, kind, **attrs)
+    """A load balancer; its edges to servers, drawn in order, keep the servers in that order left to right."""
+    return node("sitemap", label, node_id, kind, ordering="out", **attrs)
 
 
-def web_server(number: int, label: str = "", node_id: str = "", kind: str = "server", **attrs: str) -> Node:
+def web_server(number: int, label: str = "", node_id: str = "", kind: str = "server", memory: Part | None = None,
+               **attrs: str) -> Node:
+    """A web server; `memory`: what it holds, drawn inside it (see _pinned.py)."""
     node_id = node_id or f"web-{number}"
-    return node(Server, label or node_id, node_id, kind, **attrs)
+    return node("server", label or node_id, node_id, kind, Card(note=True, part=memory), **attrs)
 
 
-def sessions(label: str, node_id: str, kind: str = "sessions", **attrs: str) -> Node:
-    """An in-memory session table: a plain box, no icon."""
-    return node(None, label, node_id, kind, **attrs)
+def login_service(label: str = "Login\nservice", node_id: str = "auth", kind: str = "server auth", **attrs: str) -> Node:
+    return node("server-security", label, node_id, kind, **attrs)
 
 
-def session_store(label: str = "Session store", node_id: str = "session-store", kind: str = "store",
+def session_store(label: str = "Session\nstore", node_id: str = "session-store", kind: str = "store",
                   **attrs: str) -> Node:
-    return node(Redis, label, node_id, kind, **attrs)
+    return node("database-clock", label, node_id, kind, Card(note=True), **attrs)
 
 
 def database(label: str = "Database", node_id: str = "db", kind: str = "database", **attrs: str) -> Node:
-    return node(SQL, label, node_id, kind, **attrs)
+    return node("database", label, node_id, kind, **attrs)
 
 
 def cache(label: str = "Cache", node_id: str = "cache", kind: str = "cache", **attrs: str) -> Node:
-    return node(Memcached, label, node_id, kind, **attrs)
+    return node("lightning-bolt", label, node_id, kind, **attrs)
 
 
 def dns(label: str = "DNS", node_id: str = "dns", kind: str = "dns", **attrs: str) -> Node:
-    return node(Dns, label, node_id, kind, **attrs)
+    return node("sign-direction", label, node_id, kind, **attrs)
 
 
 def cdn(label: str = "CDN", node_id: str = "cdn", kind: str = "cdn", **attrs: str) -> Node:
-    return node(CDN, label, node_id, kind, **attrs)
+    return node("earth", label, node_id, kind, **attrs)
 
 
 def signing_key(label: str = "Signing key", node_id: str = "signing-key", kind: str = "key", **attrs: str) -> Node:
-    return node(Key, label, node_id, kind, **attrs)
-
-
-def token(label: str = "Signed token", node_id: str = "token", kind: str = "token", **attrs: str) -> Node:
-    return node(GenericSamlToken, label, node_id, kind, **attrs)
+    return node("key-variant", label, node_id, kind, **attrs)

@@ -8,12 +8,13 @@ Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
 
     client-1                    the load generator (the users)    node client
     lb                          HAProxy                           node lb
-    web-tier                    box around the web servers        cluster tier
+    web-tier                    box around HAProxy and the web
+                                servers                           cluster tier
     web-1 .. web-N              web server processes              node server
     session-store               Redis, the shared session store   node store
     edge-client-1-lb            the users' requests               edge request
     edge-lb-web-K               HAProxy to web-K                  edge request
-    edge-web-K-session-store    web-K reads and writes sessions   edge session
+    edge-web-tier-session-store every server reads and writes sessions  edge session
 """
 
 import _style as s
@@ -31,16 +32,14 @@ ALT = (
 
 
 def draw(servers: int = 3) -> s.Canvas:
-    with s.canvas("lab_setup", splines="line") as diagram:
+    with s.canvas("lab_setup") as diagram:
         users = s.client(1, label="Load generator\n(simulated users)")
-        balancer = s.load_balancer("HAProxy\n(health checks)")
-        with s.group("Web servers", "web-tier", "tier"):
+        with s.group("Web tier", "web-tier", "tier") as tier:
+            balancer = s.load_balancer("HAProxy\n(health checks)")
             webs = [s.web_server(number) for number in range(1, servers + 1)]
-            s.row(*webs)
+            tier.rack(webs)
         store = s.session_store("Redis\n(shared store design)")
         s.link(users, balancer, kind="request", label="HTTP")
-        for web in webs:
-            s.link(balancer, web, kind="request")
-        for web in webs:
-            s.link(web, store, kind="session", arrows="none")
+        s.spread(balancer, webs, [{"kind": "request"}] * len(webs))
+        s.link(tier, store, kind="session", arrows="none")
     return diagram

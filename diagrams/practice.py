@@ -12,7 +12,8 @@ Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
     dns                            DNS                                node dns
     cdn                            CDN                                node cdn
     lb                             load balancer                      node lb
-    web-tier                       the autoscaling group              cluster tier
+    web-tier                       the load balancer and the
+                                   autoscaled web servers             cluster tier
     web-1 .. web-N                 web servers                        node server
     state                          box around everything stateful     cluster state
     session-store                  session store (primary)            node store
@@ -24,8 +25,8 @@ Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
     edge-client-1-cdn              every request goes to the CDN      edge request
     edge-cdn-lb                    what the CDN cannot answer         edge request
     edge-lb-web-K                  any request to any server          edge request
-    edge-web-1-session-store, edge-web-1-cache, edge-web-1-db, (and for every web-K)
-                                   reads and writes                   edge session / cache / data
+    edge-web-tier-session-store, edge-web-tier-cache, edge-web-tier-db
+                                   every server reads and writes      edge session / cache / data
     edge-session-store-session-store-replica, edge-db-db-replica-1, edge-db-db-replica-2
                                    replication                        edge replication
 """
@@ -46,15 +47,15 @@ READ_REPLICAS = 2
 
 
 def draw(servers: int = 3) -> s.Canvas:
-    with s.canvas("practice", splines="spline", nodesep="0.4") as diagram:
+    with s.canvas("practice") as diagram:
         users = s.client(1, label="Users")
         resolver = s.dns()
         s.row(users, resolver)
         edge = s.cdn()
-        balancer = s.load_balancer()
-        with s.group("Autoscaling group", "web-tier", "tier"):
+        with s.group("Web tier, autoscaled", "web-tier", "tier") as tier:
+            balancer = s.load_balancer()
             webs = [s.web_server(number) for number in range(1, servers + 1)]
-            s.row(*webs)
+            tier.rack(webs)
         with s.group("State", "state", "state"):
             store = s.session_store()
             cache = s.cache()
@@ -62,20 +63,19 @@ def draw(servers: int = 3) -> s.Canvas:
             s.row(store, cache, primary)
             store_replica = s.session_store("Session store\n(replica)", "session-store-replica", "store replica")
             replicas = [
-                s.database(f"Read replica {number}", f"db-replica-{number}", "database replica")
+                s.database(f"Read\nreplica {number}", f"db-replica-{number}", "database replica")
                 for number in range(1, READ_REPLICAS + 1)
             ]
             s.row(store_replica, *replicas)
-        s.link(users, resolver, kind="request", label="lookup")
+        s.link(users, resolver, kind="request", tailport="icon:e", headport="icon:w")
         s.link(users, edge, kind="request")
         s.link(edge, balancer, kind="request", label="dynamic")
-        for web in webs:
-            s.link(balancer, web, kind="request")
-        for web in webs:
-            s.link(web, store, kind="session", arrows="none")
-            s.link(web, cache, kind="cache", arrows="none")
-            s.link(web, primary, kind="data", arrows="none")
-        s.link(store, store_replica, kind="replication", style="dashed")
+        s.spread(balancer, webs, [{"kind": "request"}] * len(webs))
+        s.link(tier, store, kind="session", arrows="none")
+        s.link(tier, cache, kind="cache", arrows="none")
+        s.link(tier, primary, kind="data", arrows="none")
+        # Beside the store: under its icon is the room for its live note.
+        s.link(store, store_replica, kind="replication", style="dashed", tailport="icon:w", headport="icon:w")
         for replica in replicas:
             s.link(primary, replica, kind="replication", style="dashed")
     return diagram

@@ -33,20 +33,25 @@ ALT = (
     "sessions plus one neighbour's."
 )
 SESSION_NAMES = "ABCDEFGHIJKL"
-# Group titles go below: the replication arcs curve over the top of each group.
-BELOW = {"labelloc": "b", "margin": "16"}
+# The copies run as arcs down the right of the servers' column, so the servers' text goes on the left.
+SIDE = {"tailport": "icon:e", "headport": "icon:e"}
+# Beyond this many servers, "holds A B C D E" becomes "holds A-E" (with an en dash).
+SPELLED_OUT = 4
 
 
 def draw(servers: int = 3) -> s.Canvas:
     owners = SESSION_NAMES[:servers]
-    with s.canvas("replication", splines="spline", ranksep="0.6", nodesep="0.5") as diagram:
-        with s.group("All-to-all: every server holds everything", "all-to-all", "scheme", **BELOW):
+    everything = " ".join(owners) if servers <= SPELLED_OUT else f"{owners[0]}\u2013{owners[-1]}"
+    # Curves read better than corners for arcs.
+    with s.canvas("replication", splines="spline") as diagram:
+        with s.group("All-to-all: every server holds everything", "all-to-all", "scheme"):
             everyone = [
-                s.web_server(number, label=f"web-{number}\nholds {' '.join(owners)}", node_id=f"all-to-all-web-{number}")
+                s.web_server(number, label=f"web-{number}\nholds {everything}", node_id=f"all-to-all-web-{number}")
                 for number in range(1, servers + 1)
             ]
-            s.row(*everyone)
-        with s.group("One backup: each server copies to the next", "one-backup", "scheme", **BELOW):
+            s.column(everyone)
+            s.mirror(everyone)
+        with s.group("One backup: each server copies to the next", "one-backup", "scheme"):
             ring = [
                 s.web_server(
                     number,
@@ -55,13 +60,14 @@ def draw(servers: int = 3) -> s.Canvas:
                 )
                 for number in range(1, servers + 1)
             ]
-            s.row(*ring)
+            s.column(ring)
+            s.mirror(ring)
         for index, left in enumerate(everyone):
             for right in everyone[index + 1:]:
-                s.link(left, right, kind="replication", arrows="both", constraint="false")
+                s.link(left, right, kind="replication", arrows="both", constraint="false", **SIDE)
         for index, source in enumerate(ring):
             target = ring[(index + 1) % servers]
-            s.link(source, target, kind="replication", constraint="false")
-        # Stack the two groups (an invisible edge), keeping the picture narrow for phones.
-        diagram.dot.edge(everyone[0].nodeid, ring[0].nodeid, style="invis")
+            s.link(source, target, kind="replication", constraint="false", **SIDE)
+        # Stack the two groups, keeping the picture narrow for phones.
+        s.stack(everyone[-1], ring[0])
     return diagram

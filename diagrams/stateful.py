@@ -3,15 +3,16 @@
 A sticky load balancer pins every client to one server, because no other
 server knows that client's session.
 
-Ids in the SVG (class after Graphviz's own `node`/`edge`):
+Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
 
+    clients                      box around the clients              cluster clients
     client-1 .. client-N         clients (one per server)            node client
     lb                           sticky load balancer                node lb
     web-1 .. web-N               web servers                         node server
-    sessions-web-1 .. -N         session table in web-K's memory     node sessions
+    sessions-web-1 .. -N         session table in web-K's memory,
+                                 drawn inside web-K                  node sessions
     edge-client-K-lb             client K to the load balancer       edge request
     edge-lb-web-K                the pinning: client K always here   edge affinity
-    edge-web-K-sessions-web-K    web-K holds its table               edge memory
 
 The drawing lives in _pinned.py, shared with sticky_failure.py.
 """

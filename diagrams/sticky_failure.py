@@ -2,13 +2,14 @@
 
 Ids in the SVG (the same as stateful.py, plus the failure classes):
 
+    clients                      box around the clients              cluster clients
     client-1 .. client-N         clients (one per server)            node client
     lb                           sticky load balancer                node lb
     web-1 .. web-N               web servers; web-2 is down          node server (+ down)
-    sessions-web-1 .. -N         session tables; web-2's is lost     node sessions (+ lost)
+    sessions-web-1 .. -N         session tables inside them;
+                                 web-2's is lost                     node sessions (+ lost)
     edge-client-K-lb             client K to the load balancer       edge request
     edge-lb-web-K                client K pinned to web-K            edge affinity (+ broken)
-    edge-web-K-sessions-web-K    web-K holds its table               edge memory
 """
 
 import _pinned

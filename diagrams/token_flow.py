@@ -9,15 +9,16 @@ Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
     client-1                    the client (a browser)                node client
     auth                        login service that issues tokens      node server auth
     lb                          load balancer                         node lb
-    web-tier                    box around the web servers            cluster tier
+    web-tier                    box around the load balancer
+                                and the web servers                   cluster tier
     web-1 .. web-N              web servers that verify tokens        node server
     signing-key                 key shared by login and web servers   node key
-    edge-client-1-auth          1. log in with a password             edge request
-    edge-auth-client-1          2. login returns a signed token       edge token
+    edge-client-1-auth          1. log in with a password, and
+                                2. get a signed token back            edge request token
     edge-client-1-lb            3. every request carries the token    edge request token
     edge-lb-web-K               4. any server may get it              edge request
     edge-auth-signing-key       login signs with the key              edge key
-    edge-web-K-signing-key      web-K verifies with it, locally       edge key
+    edge-web-tier-signing-key   every server verifies with it         edge key
 """
 
 import _style as s
@@ -35,21 +36,19 @@ ALT = (
 
 
 def draw(servers: int = 3) -> s.Canvas:
-    with s.canvas("token_flow", splines="spline", nodesep="0.35") as diagram:
+    with s.canvas("token_flow") as diagram:
         browser = s.client(1, label="Client")
-        login = s.web_server(0, label="Login service", node_id="auth", kind="server auth")
-        balancer = s.load_balancer()
-        s.row(login, balancer)
-        with s.group("Web tier: each server verifies alone", "web-tier", "tier"):
+        login = s.login_service()
+        with s.group("Web tier: each server verifies alone", "web-tier", "tier") as tier:
+            balancer = s.load_balancer()
             webs = [s.web_server(number) for number in range(1, servers + 1)]
-            s.row(*webs)
+            tier.rack(webs)
+        s.row(login, balancer)
         key = s.signing_key("Signing key\n(same on every server)")
-        s.link(browser, login, kind="request", label="1. log in")
-        s.link(login, browser, kind="token", label="2. signed token", color=s.ACCENT)
+        # Steps 1 and 2 go back and forth between the same two nodes: one line, both ways.
+        s.link(browser, login, kind="request token", label="1. log in\n2. signed token", arrows="both", color=s.ACCENT)
         s.link(browser, balancer, kind="request token", label="3. request + token")
-        for web in webs:
-            s.link(balancer, web, kind="request")
-        s.link(login, key, kind="key", style="dashed", arrows="none", xlabel="signs")
-        for web in webs:
-            s.link(web, key, kind="key", style="dashed", arrows="none")
+        s.spread(balancer, webs, [{"kind": "request"}] * len(webs))
+        s.link(login, key, kind="key", style="dashed", arrows="none", label="signs")
+        s.link(tier, key, kind="key", style="dashed", arrows="none", label="verify")
     return diagram

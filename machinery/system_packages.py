@@ -23,9 +23,16 @@ PROGRAM_OF_PACKAGE = {
     "chromium": "chromium",
     "haproxy": "haproxy",
     "redis-server": "redis-server",
+    "librsvg2-bin": "rsvg-convert",
 }
-# Pages screenshotted in tests need a real font, or every glyph is a box.
-FONT_PACKAGE = "fonts-dejavu-core"
+# What a package needs beside it:
+# - the diagrams' PNG files are their SVG drawn by librsvg's rsvg-convert
+#   (machinery/diagram/png.py); Graphviz brings its own text layout (Pango);
+# - pages screenshotted in tests need a real font, or every glyph is a box.
+COMPANIONS = {
+    "graphviz": ["librsvg2-bin"],
+    "chromium": ["fonts-dejavu-core"],
+}
 
 
 def is_installed(package: str) -> bool:
@@ -44,8 +51,7 @@ def is_installed(package: str) -> bool:
 
 
 def missing_packages(wanted: list[str]) -> list[str]:
-    if "chromium" in wanted:
-        wanted = [*wanted, FONT_PACKAGE]
+    wanted = [*wanted, *(companion for package in wanted for companion in COMPANIONS.get(package, []))]
     return [package for package in wanted if not is_installed(package)]
 
 

@@ -8,12 +8,15 @@ The body is the script's file name; the page gets a <figure> with the SVG inline
 (figure.html). The package's parts, in the order a figure is made:
 
 - scripts.py  finds a script in diagrams/, runs it, and says where it broke;
+- font.py     the diagram font, which Graphviz measures with and the page draws with;
+- icons.py    the icons (Material Design Icons), for Graphviz and for the page;
 - graphviz.py runs `dot` on the graph the script drew;
 - svg.py      makes dot's SVG self-contained (icons embedded once) and stable;
 - figure.py   puts the pictures, icons and caption together, and caches the result;
+- png.py      draws a standalone SVG as PNG;
 - __main__.py `python -m machinery.diagram` writes every diagram as SVG and PNG.
 
-diagram.css paints the pictures in Material's palette, in light and dark.
+diagram.css declares the font and paints the pictures in Material's palette, in light and dark.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Rendered figures are cached in build/cache/diagrams/, keyed by a hash of everything that
 shapes them: the script, the shared helpers (diagrams/_*.py), the server counts, every
-module and template of this package, the `diagrams` version and `dot -V`. Nothing else is
+module and template of this package, the versions of `diagrams` and of Material (its icons),
+`dot -V` and the diagram font. Nothing else is
 written: scripts only describe a graph, which is piped through dot in memory.
 """
 
@@ -14,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from machinery import cache, fence
-from machinery.diagram import graphviz, svg
+from machinery.diagram import font, graphviz, png, svg
 from machinery.diagram.scripts import DiagramError, Script, draw_graph, helper_files, load_script, shown
 
 PACKAGE = Path(__file__).resolve().parent
@@ -42,18 +43,18 @@ def render_variants(script: Script, counts: list[int | None], icons: svg.IconSet
 
 
 def render_standalone(script: Script, servers: int | None = None) -> str:
-    """One SVG file that carries its own icons (what `make diagrams` writes)."""
+    """One SVG file that carries its own icons and font (what `make diagrams` writes)."""
     servers = servers if servers is not None else script.default_servers
     icons = svg.IconSet()
     (root,) = render_variants(script, [servers], icons)
     root.insert(0, icons.defs())
+    root.insert(0, svg.style(font.font_face_css()))
     return svg.serialize(root) + "\n"
 
 
 def render_png(script: Script, servers: int | None = None) -> bytes:
-    graph = draw_graph(script, servers if servers is not None else script.default_servers)
-    graph.graph_attr["bgcolor"] = "white"
-    return graphviz.run_dot(graph.source, "png", script.path)
+    """The standalone SVG as a PNG image, on white."""
+    return png.png_from_svg(render_standalone(script, servers), script.path)
 
 
 def server_counts(script: Script, servers: tuple[int, ...], shown_first: int | None) -> tuple[list[int | None], int | None]:
@@ -99,6 +100,7 @@ def cache_key(path: Path, servers: tuple[int, ...], shown_first: int | None) -> 
         *(helper.name.encode() + b"\0" + helper.read_bytes() for helper in helper_files(path.parent)),
         repr((servers, shown_first)).encode(),
         version("diagrams").encode(),
+        version("mkdocs-material").encode(),  # the icons
         graphviz.dot_version().encode(),
     ]
     for part in parts:

@@ -1,41 +1,29 @@
 """Turning Graphviz's SVG into a picture a web page can inline.
 
-The `diagrams` library hands Graphviz absolute paths to its icon files and lets Graphviz
-link them from the SVG, so here every icon is embedded once as a <symbol> and drawn with
-<use>; comments and <title>s are dropped and the fixed size removed, which leaves an SVG
-that is self-contained and byte-identical on every build with the same Graphviz. Links
-are written as `xlink:href`, not `href`: on load, Material's instant navigation rewrites
-every element matching `[href]` with `element.href = ...`, which throws on SVG elements
-(their `href` is read-only).
+Graphviz links each icon from the SVG by file name, so here every icon is embedded once
+as a <symbol> (icons.py) and drawn with <use>; comments and <title>s are dropped and the
+fixed size removed, which leaves an SVG that is self-contained and byte-identical on every
+build with the same Graphviz. Links are written as `xlink:href`, not `href`: on load,
+Material's instant navigation rewrites every element matching `[href]` with
+`element.href = ...`, which throws on SVG elements (their `href` is read-only).
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import re
-import struct
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from machinery.diagram.scripts import DiagramError, shown
+from machinery.diagram import icons
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
+XLINK_TITLE = f"{{{XLINK_NS}}}title"
+# Where diagrams/_style.py keeps room for a live note; machinery/live/live.js writes the note there.
+NOTE_SLOT = "live-note-slot"
 ET.register_namespace("", SVG_NS)
 ET.register_namespace("xlink", XLINK_NS)
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@functools.cache
-def icon_data(path: Path) -> tuple[str, int, int]:
-    """The icon as a data: URI, and its size in pixels."""
-    data = path.read_bytes()
-    if not data.startswith(PNG_SIGNATURE):
-        raise DiagramError(f"icon {path.name} is not a PNG file")
-    width, height = struct.unpack(">II", data[16:24])
-    return f"data:image/png;base64,{base64.b64encode(data).decode()}", width, height
 
 
 class IconSet:
@@ -46,25 +34,17 @@ class IconSet:
     """
 
     def __init__(self) -> None:
-        self.paths: dict[str, Path] = {}
+        self.symbols: dict[str, ET.Element] = {}
 
-    def add(self, href: str, origin: Path) -> str:
-        path = Path(href)
-        if not path.is_absolute() or not path.is_file():
-            raise DiagramError(f"{shown(origin)}: icon {href!r} is not a local image file")
-        # resources/onprem/compute/server.png -> icon-onprem-compute-server
-        symbol_id = "icon-" + "-".join([*path.parent.parts[-2:], path.stem])
-        self.paths.setdefault(symbol_id, path)
+    def add(self, file_name: str, origin: Path) -> str:
+        symbol_id = icons.symbol_id(file_name)
+        if symbol_id not in self.symbols:
+            self.symbols[symbol_id] = icons.symbol(file_name, origin)
         return symbol_id
 
     def defs(self) -> ET.Element:
         defs = ET.Element(f"{{{SVG_NS}}}defs")
-        for symbol_id, path in self.paths.items():
-            uri, width, height = icon_data(path)
-            symbol = ET.SubElement(defs, f"{{{SVG_NS}}}symbol", {
-                "id": symbol_id, "viewBox": f"0 0 {width} {height}", "preserveAspectRatio": "xMidYMid meet",
-            })
-            ET.SubElement(symbol, f"{{{SVG_NS}}}image", {XLINK_HREF: uri, "width": str(width), "height": str(height)})
+        defs.extend(self.symbols.values())
         return defs
 
 
@@ -79,25 +59,59 @@ def drop_titles_and_graph_id(root: ET.Element) -> None:
         del graph.attrib["id"]
 
 
-def embed_icons(root: ET.Element, icons: IconSet, origin: Path) -> None:
-    """Replace each linked <image> by a plate (lit up in dark mode) and a <use> of its symbol."""
-    for parent in list(root.iter()):
+def resolve_named_cells(element: ET.Element) -> None:
+    """Turn the table cells a script named (diagrams/_style.py, `named_cell`) into what they stand for.
+
+    Graphviz writes a named cell as <g id="a_..."><a xlink:href="#<name>" xlink:title="<kind>">
+    ...</a></g>. A part of a node becomes <g id="<name>" class="node <kind>">, as addressable
+    as a node; the room kept for a live note becomes an empty <text class="live-note-slot">
+    where the note's first letter goes. Inner cells first: a part keeps room for a note.
+    """
+    for position, child in enumerate(list(element)):
+        resolve_named_cells(child)
+        link = child.find(f"{{{SVG_NS}}}a")
+        if link is None or not link.get(XLINK_HREF, "").startswith("#"):
+            continue
+        kind = link.get(XLINK_TITLE, "")
+        if kind == NOTE_SLOT:
+            placeholder = link.find(f"{{{SVG_NS}}}text")
+            where = {"x": placeholder.get("x", "0"), "y": placeholder.get("y", "0")} if placeholder is not None else {}
+            element[position] = ET.Element(f"{{{SVG_NS}}}text", {"class": NOTE_SLOT, **where})
+        else:
+            child.attrib = {"id": link.get(XLINK_HREF, "")[1:], "class": f"node {kind}"}
+            child[:] = list(link)
+
+
+def label_colour(node: ET.Element) -> str | None:
+    label = node.find(f"{{{SVG_NS}}}text")
+    return None if label is None else label.get("fill")
+
+
+def embed_icons(root: ET.Element, icons_used: IconSet, origin: Path) -> None:
+    """Replace each linked <image> by a <use> of its symbol, in the colour of its node's label.
+
+    That colour is for the standalone SVG; on the site diagram.css paints icons in the palette.
+    """
+    for node in list(root.iter(f"{{{SVG_NS}}}g")):
         children: list[ET.Element] = []
-        for child in parent:
+        for child in node:
             if child.tag != f"{{{SVG_NS}}}image":
                 children.append(child)
                 continue
             box = {name: child.get(name, "0").removesuffix("px") for name in ("x", "y", "width", "height")}
-            symbol_id = icons.add(child.get(XLINK_HREF) or child.get("href", ""), origin)
-            children.append(ET.Element(f"{{{SVG_NS}}}rect", {"class": "icon-plate", **box, "rx": "8", "fill": "none"}))
-            children.append(ET.Element(f"{{{SVG_NS}}}use", {"class": "icon", XLINK_HREF: f"#{symbol_id}", **box}))
-        parent[:] = children
+            symbol_id = icons_used.add(child.get(XLINK_HREF) or child.get("href", ""), origin)
+            colour = label_colour(node)
+            children.append(ET.Element(f"{{{SVG_NS}}}use", {
+                "class": "icon", XLINK_HREF: f"#{symbol_id}", **box, **({"color": colour} if colour else {}),
+            }))
+        node[:] = children
 
 
-def clean_svg(raw: str, alt: str, icons: IconSet, origin: Path) -> ET.Element:
+def clean_svg(raw: str, alt: str, icons_used: IconSet, origin: Path) -> ET.Element:
     root = ET.fromstring(raw)  # noqa: S314 - dot's own output; the parser drops the comments and the doctype
     drop_titles_and_graph_id(root)
-    embed_icons(root, icons, origin)
+    resolve_named_cells(root)
+    embed_icons(root, icons_used, origin)
     view_box = root.get("viewBox", "0 0 0 0")
     width = float(view_box.split()[2])
     root.attrib.clear()
@@ -111,6 +125,12 @@ def clean_svg(raw: str, alt: str, icons: IconSet, origin: Path) -> ET.Element:
         "style": f"--diagram-width:{width:g}px",
     })
     return root
+
+
+def style(css: str) -> ET.Element:
+    element = ET.Element(f"{{{SVG_NS}}}style")
+    element.text = css
+    return element
 
 
 def serialize(element: ET.Element) -> str:

@@ -218,7 +218,12 @@ export function paint(picture, snapshot) {
 
 const SVG = "http://www.w3.org/2000/svg";
 
-/** A small label on the lower edge of a node's icon (or box), created once and then updated; none if the note is empty. */
+/**
+ * A node's note ("512 sessions"): created once, then updated; hidden while empty. It goes in
+ * the room its picture keeps for it, an empty <text class="live-note-slot"> that Graphviz
+ * sized for the widest note (diagrams/_style.py), so it covers nothing; on a node without
+ * that room, one line under its label.
+ */
 function setNote(node, text) {
   const note = node.querySelector(":scope > .live-note") ?? createNote(node);
   const [plate, label] = note.children;
@@ -226,22 +231,32 @@ function setNote(node, text) {
   if (label.textContent === text) return;
   label.textContent = text;
   const size = label.getBBox();
-  for (const [name, value] of Object.entries({ x: size.x - 4, y: size.y - 1, width: size.width + 8, height: size.height + 2 })) {
+  for (const [name, value] of Object.entries({ x: size.x - 3, y: size.y, width: size.width + 6, height: size.height })) {
     plate.setAttribute(name, String(value));
   }
 }
 
 function createNote(node) {
-  const anchor = (node.querySelector("use.icon") ?? node).getBBox();
   const note = document.createElementNS(SVG, "g");
   note.setAttribute("class", "live-note");
   const plate = note.appendChild(document.createElementNS(SVG, "rect"));
   plate.setAttribute("rx", "3");
   const label = note.appendChild(document.createElementNS(SVG, "text"));
-  label.setAttribute("x", String(anchor.x + anchor.width / 2));
-  label.setAttribute("y", String(anchor.y + anchor.height - 6));
-  label.setAttribute("text-anchor", "middle");
+  const [x, y] = notePlace(node);
+  label.setAttribute("x", x);
+  label.setAttribute("y", y);
   return node.appendChild(note);
+}
+
+// A line of the pictures' text: LINE_HEIGHT in diagrams/_style.py.
+const LINE_HEIGHT = 17;
+
+/** Where a note's text starts: in the room kept for it, or else a line under the label. */
+function notePlace(node) {
+  const slot = node.querySelector(":scope > .live-note-slot");
+  if (slot) return [slot.getAttribute("x"), slot.getAttribute("y")];
+  const lastLine = [...node.querySelectorAll(":scope > text")].at(-1);
+  return [lastLine.getAttribute("x"), String(Number(lastLine.getAttribute("y")) + LINE_HEIGHT)];
 }
 
 /** Counters into a <dl>: one <div> per counter, so a label and its value never wrap apart. */

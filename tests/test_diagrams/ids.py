@@ -5,8 +5,8 @@ from __future__ import annotations
 from tests.conftest import ROOT
 
 DIAGRAMS = ROOT / "diagrams"
-# The server counts a reader may pick on a live diagram.
-SERVER_COUNTS = range(2, 7)
+# The server counts live blocks draw pictures for: 2-6 on most pages, 5-8 on the sticky-sessions page.
+SERVER_COUNTS = range(2, 9)
 
 
 def numbered(prefix: str, count: int) -> list[str]:
@@ -14,17 +14,17 @@ def numbered(prefix: str, count: int) -> list[str]:
 
 
 def pinned_ids(servers: int) -> set[str]:
-    ids = {"lb", *numbered("client-", servers), *numbered("web-", servers), *numbered("sessions-web-", servers)}
+    ids = {"lb", "clients", *numbered("client-", servers), *numbered("web-", servers), *numbered("sessions-web-", servers)}
     for number in range(1, servers + 1):
-        ids |= {f"edge-client-{number}-lb", f"edge-lb-web-{number}", f"edge-web-{number}-sessions-web-{number}"}
+        ids |= {f"edge-client-{number}-lb", f"edge-lb-web-{number}"}
     return ids
 
 
 def stateless_ids(servers: int) -> set[str]:
-    ids = {"lb", "web-tier", "session-store", "db", *numbered("client-", 3), *numbered("web-", servers)}
+    ids = {"lb", "clients", "web-tier", "session-store", "db", *numbered("client-", 3), *numbered("web-", servers),
+           "edge-web-tier-session-store", "edge-web-tier-db"}
     ids |= {f"edge-client-{number}-lb" for number in range(1, 4)}
-    for web in numbered("web-", servers):
-        ids |= {f"edge-lb-{web}", f"edge-{web}-session-store", f"edge-{web}-db"}
+    ids |= {f"edge-lb-{web}" for web in numbered("web-", servers)}
     return ids
 
 
@@ -39,9 +39,8 @@ def replication_ids(servers: int) -> set[str]:
 
 def token_flow_ids(servers: int) -> set[str]:
     ids = {"client-1", "auth", "lb", "web-tier", "signing-key", *numbered("web-", servers),
-           "edge-client-1-auth", "edge-auth-client-1", "edge-client-1-lb", "edge-auth-signing-key"}
-    for web in numbered("web-", servers):
-        ids |= {f"edge-lb-{web}", f"edge-{web}-signing-key"}
+           "edge-client-1-auth", "edge-client-1-lb", "edge-auth-signing-key", "edge-web-tier-signing-key"}
+    ids |= {f"edge-lb-{web}" for web in numbered("web-", servers)}
     return ids
 
 
@@ -49,9 +48,16 @@ def practice_ids(servers: int) -> set[str]:
     ids = {"client-1", "dns", "cdn", "lb", "web-tier", "state", "session-store", "session-store-replica",
            "cache", "db", "db-replica-1", "db-replica-2", *numbered("web-", servers),
            "edge-client-1-dns", "edge-client-1-cdn", "edge-cdn-lb",
+           "edge-web-tier-session-store", "edge-web-tier-cache", "edge-web-tier-db",
            "edge-session-store-session-store-replica", "edge-db-db-replica-1", "edge-db-db-replica-2"}
-    for web in numbered("web-", servers):
-        ids |= {f"edge-lb-{web}", f"edge-{web}-session-store", f"edge-{web}-cache", f"edge-{web}-db"}
+    ids |= {f"edge-lb-{web}" for web in numbered("web-", servers)}
+    return ids
+
+
+def lab_setup_ids(servers: int) -> set[str]:
+    ids = {"client-1", "lb", "web-tier", "session-store", *numbered("web-", servers),
+           "edge-client-1-lb", "edge-web-tier-session-store"}
+    ids |= {f"edge-lb-{web}" for web in numbered("web-", servers)}
     return ids
 
 
@@ -63,4 +69,5 @@ EXPECTED_IDS = {
     "replication.py": replication_ids,
     "token_flow.py": token_flow_ids,
     "practice.py": practice_ids,
+    "lab_setup.py": lab_setup_ids,
 }

@@ -34,7 +34,7 @@ def test_as_root_missing_packages_are_installed_with_apt(
     monkeypatch.setattr(system_packages.os, "geteuid", lambda: 0)
     assert system_packages.main(["graphviz", "chromium"]) == 0
     assert nothing_installed[-2] == ["apt-get", "update", "-qq"]
-    assert nothing_installed[-1][-3:] == ["graphviz", "chromium", "fonts-dejavu-core"]
+    assert nothing_installed[-1][-4:] == ["graphviz", "chromium", "librsvg2-bin", "fonts-dejavu-core"]
 
 
 def test_without_root_one_line_says_what_to_install(

@@ -1,18 +1,24 @@
 """Shared by the renderer's tests: a throwaway MkDocs project that uses the ```diagram
-fence, a page of every figure, and a tiny PNG reader for screenshots."""
+fence, a page of every figure (alone, in a live block and side by side as the home page
+compares designs), and a tiny PNG reader for screenshots."""
 
 from __future__ import annotations
 
+import json
 import os
 import struct
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 
+from machinery import fence as fences
 from machinery.diagram import figure
 from tests.conftest import ROOT
 from tests.test_diagrams.ids import SERVER_COUNTS
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 # A throwaway MkDocs project
 
@@ -44,8 +50,55 @@ def fence(script: str, options: str = "") -> str:
 
 
 def every_variant(paths: list[Path]) -> str:
-    """Markdown holding each script's figure for 2-6 servers (3 shown), as a live block has them."""
+    """Markdown holding each script's figure for every server count (3 shown), as a live block has them."""
     return "\n\n".join(figure.render_figure(path, tuple(SERVER_COUNTS), 3) for path in paths) + "\n"
+
+
+# Live blocks without a simulation: each picture gets the widest note on every node that keeps room for one
+
+def noted_nodes(figure_html: str) -> dict[str, list[str]]:
+    """For each server count of a figure, the nodes (and parts) that keep room for a live note."""
+    root = ET.fromstring(figure_html)
+    return {
+        variant.get("data-servers"): [group.get("id") for group in variant.iter(f"{SVG}g")
+                                      if group.find(f"{SVG}text[@class='live-note-slot']") is not None]
+        for variant in root.iter("div")
+    }
+
+
+def snapshot(nodes: list[str], note: str) -> dict:
+    return {"minute": 0, "nodes": {node: {"status": "up", "note": note, "traffic": 0.5} for node in nodes},
+            "counters": {}, "events": []}
+
+
+def result(designs: dict[str, tuple[int, list[str]]], note: str) -> dict:
+    """A simulation's result as live.js reads it: each design at one server count, one snapshot."""
+    return {
+        "parameters": {},
+        "designs": {key: {"label": key, "diagram_servers": servers, "timeline": [snapshot(nodes, note)]}
+                    for key, (servers, nodes) in designs.items()},
+    }
+
+
+def live_block(figures: dict[str, str], note: str) -> str:
+    """A ```live block as live.html draws it, one view per script, with nothing to run: a test
+    shows a server count by handing the block a result, as a run does (runnable:result)."""
+    first = {key: (3, noted_nodes(html)["3"]) for key, html in figures.items()}
+    return fences.render(
+        "live/live.html", snippet="test.py", result=json.dumps(result(first, note)), prefix="test",
+        views=[(key, key, index > 0, html) for index, (key, html) in enumerate(figures.items())],
+        controls=[], parameters={}, runnable='<div class="runnable"></div>',
+    )
+
+
+def compare_block(figures: dict[str, str], note: str) -> str:
+    """Designs side by side, as the home page's ```live block with `compare:` draws them."""
+    designs = {key: (3, noted_nodes(html)["3"]) for key, html in figures.items()}
+    return fences.render(
+        "live/compare.html", snippet="test.py", result=json.dumps(result(designs, note)),
+        compare={"start": 0, "counters": [], "button": "Play"},
+        views=[(key, key, html) for key, html in figures.items()],
+    )
 
 
 def write_project(folder: Path, markdown: str) -> Path:

@@ -3,7 +3,10 @@ fence's errors; the cache."""
 
 from __future__ import annotations
 
+import base64
 import re
+import struct
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import markdown
 import pytest
 
 from machinery import fence
-from machinery.diagram import fence_format, figure, graphviz, scripts
+from machinery.diagram import fence_format, figure, font, graphviz, icons, scripts
 from machinery.diagram.scripts import DiagramError
 from tests.test_diagrams.ids import DIAGRAMS, SERVER_COUNTS
 
@@ -31,10 +34,53 @@ def variants(script: scripts.Script) -> dict[int, str]:
     return {count: figure.render_standalone(script, count) for count in SERVER_COUNTS}
 
 
-def test_dot_measures_text_without_system_fonts() -> None:
-    # Otherwise the layout would depend on the fonts each machine has installed.
-    assert graphviz.dot_version().endswith("built-in font metrics")
-    assert "GVBINDIR" in graphviz.dot_environment()
+# The diagram font: Graphviz measures with the file the page draws with, and with no other
+
+def sfnt_tables(font_data: bytes) -> dict[bytes, bytes]:
+    count = struct.unpack_from(">H", font_data, 4)[0]
+    tables = {}
+    for index in range(count):
+        tag, _, offset, length = struct.unpack_from(">4sIII", font_data, 12 + 16 * index)
+        tables[tag] = font_data[offset:offset + length]
+    return tables
+
+
+def table_checksum(table: bytes) -> int:
+    padded = table + b"\0" * (-len(table) % 4)
+    return sum(struct.unpack(f">{len(padded) // 4}I", padded)) & 0xFFFFFFFF
+
+
+def test_the_woff_unpacks_into_the_font_it_wraps() -> None:
+    woff = font.woff_bytes()
+    tables = sfnt_tables(font.sfnt_from_woff(woff))
+    count = struct.unpack_from(">H", woff, 12)[0]
+    assert len(tables) == count and {b"cmap", b"glyf", b"hmtx", b"head", b"name"} <= set(tables)
+    assert struct.unpack_from(">I", tables[b"head"], 12)[0] == 0x5F0F3CF5  # the magic number every TrueType head has
+    for index in range(count):
+        tag, _, _, _, checksum = struct.unpack_from(">4sIIII", woff, 44 + 20 * index)
+        if tag != b"head":  # the head table's checksum is taken with its adjustment field zeroed
+            assert table_checksum(tables[tag]) == checksum, tag
+
+
+def resolved_font(fontname: str) -> str:
+    """The font file dot measures `fontname` with, as `dot -v` reports it."""
+    probe = subprocess.run(["dot", "-v", "-Tsvg"], input=f'digraph {{ node [fontname="{fontname}"]; a }}',
+                           env=font.environment(), capture_output=True, text=True, check=True)
+    return next(line for line in probe.stderr.splitlines() if "resolved to" in line).rsplit(" ", 1)[-1]
+
+
+@pytest.mark.parametrize("fontname", [font.FAMILY, "Helvetica", "DejaVu Sans", "serif"])
+def test_dot_measures_every_text_in_the_diagram_font_whatever_the_machine_has(fontname: str) -> None:
+    # The machine's own fonts (DejaVu here) are out of reach: every name resolves to the one font.
+    measured = Path(resolved_font(fontname))
+    assert measured.parent == font.fontconfig_file().parent
+    assert measured.read_bytes() == font.sfnt_from_woff(font.woff_bytes())
+    assert font.fingerprint() in graphviz.dot_version()
+
+
+def test_the_site_serves_the_file_graphviz_measures_with() -> None:
+    css = (figure.PACKAGE / "diagram.css").read_text(encoding="utf-8")
+    assert f"{font.PACKAGE}/{font.FILE}" in css and f'font-family: "{font.FAMILY}"' in css
 
 
 def test_variants_are_well_formed_svg(variants: dict[int, str]) -> None:
@@ -49,7 +95,7 @@ def test_only_fragment_or_data_references(variants: dict[int, str]) -> None:
                 value = element.get(attribute)
                 if value is not None:
                     assert value.startswith(("#", "data:")), value
-        assert "url(" not in svg or "url(#" in svg
+        assert re.findall(r"url\(([^)]*)\)", svg) == [f"data:font/woff;base64,{base64.b64encode(font.woff_bytes()).decode()}"]
 
 
 def test_no_paths_or_comments_leak(variants: dict[int, str]) -> None:
@@ -69,15 +115,32 @@ def test_svg_scales_with_the_page(variants: dict[int, str]) -> None:
         assert root.get("style", "").startswith("--diagram-width:")
 
 
-def test_icons_are_embedded_once_and_used(variants: dict[int, str]) -> None:
+def test_icons_are_one_family_embedded_once_and_drawn_in_the_text_colour(variants: dict[int, str]) -> None:
     for svg in variants.values():
         root = ET.fromstring(svg)
-        symbols = [symbol.get("id") for symbol in root.iter(f"{SVG}symbol")]
+        symbols = {symbol.get("id"): symbol for symbol in root.iter(f"{SVG}symbol")}
         uses = {use.get(XLINK_HREF) for use in root.iter(f"{SVG}use")}
-        assert symbols and len(symbols) == len(set(symbols))
-        assert uses == {f"#{symbol}" for symbol in symbols}
-        assert all(image.get(XLINK_HREF, "").startswith("data:image/png;base64,") for image in root.iter(f"{SVG}image"))
-        assert len(list(root.iter(f"{SVG}image"))) == len(symbols)
+        assert symbols and uses == {f"#{symbol}" for symbol in symbols}
+        assert not list(root.iter(f"{SVG}image")), "no bitmap: every icon is a shape in the text's colour"
+        for symbol_id, symbol in symbols.items():
+            assert (icons.MATERIAL_ICONS / f"{symbol_id.removeprefix('icon-')}.svg").is_file(), symbol_id
+            assert symbol.get("fill") == "currentColor"
+            assert not [shape for shape in symbol.iter() if shape.get("fill") not in (None, "currentColor")]
+
+
+def test_the_standalone_svg_carries_its_font(script: scripts.Script) -> None:
+    root = ET.fromstring(figure.render_standalone(script))
+    style = root.find(f"{SVG}style")
+    assert style is not None and style.text == font.font_face_css()
+    assert {text.get("font-family") for text in root.iter(f"{SVG}text") if text.get("font-family")} == {font.FAMILY}
+
+
+def test_the_room_for_a_note_is_empty(variants: dict[int, str]) -> None:
+    """Graphviz measured a placeholder there (NOTE_ROOM); the picture keeps only its place."""
+    placeholder = re.search(r'^NOTE_ROOM = "([^"]+)"', (DIAGRAMS / "_style.py").read_text(encoding="utf-8"), re.MULTILINE)
+    for svg in variants.values():
+        assert placeholder.group(1) not in svg
+        assert '<text class="live-note-slot"' in svg
 
 
 def test_renders_are_byte_identical(script: scripts.Script) -> None:
