@@ -17,7 +17,7 @@ def draw_pinned(name: str, servers: int, down: int | None = None) -> s.Canvas:
         webs, looks = [], []
         for number in range(1, servers + 1):
             failed = number == down
-            table = s.Part(f"session of\nclient {number}: LOST" if failed else f"session of\nclient {number}",
+            table = s.Part(f"session of client {number}\nLOST" if failed else f"session of client {number}",
                            f"sessions-web-{number}", "sessions lost" if failed else "sessions", alert=failed)
             web = s.web_server(number, label=f"web-{number} (down)" if failed else "", kind="server down" if failed else "server",
                                memory=table, **({"fontcolor": s.ALERT} if failed else {}))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 from machinery.diagram import figure, graphviz, scripts
+from machinery.diagram import png as png_files
 from tests.conftest import ROOT
 from tests.test_diagrams.ids import DIAGRAMS
 
@@ -124,6 +127,10 @@ def test_cli_writes_svg_and_png_for_every_script(tmp_path: Path) -> None:
     # Another process renders the same bytes.
     script = scripts.load_script(DIAGRAMS / "stateless.py")
     assert (out / "stateless.svg").read_text() == figure.render_standalone(script)
+    # The PNG is that SVG, drawn at twice its size.
+    view_box = re.search(r'viewBox="([^"]+)"', (out / "stateless.svg").read_text()).group(1).split()
+    width, height = struct.unpack(">II", (out / "stateless.png").read_bytes()[16:24])
+    assert (width, height) == tuple(round(float(size) * int(png_files.ZOOM)) for size in view_box[2:])
 
 
 def test_cli_without_dot_prints_one_line(tmp_path: Path) -> None:
