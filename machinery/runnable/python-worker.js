@@ -12,11 +12,14 @@
  *                   {type: "done", status, traceback, exit_code, hint?, restart?, result?, fatal?}
  *
  * What a run means in Python (sys.argv, __main__, importable snippets, tracebacks, the
- * `result` global) lives in python_runner.py; this file only loads and moves messages.
+ * `result` global) lives in python_runner.py, and fetching what Python imports for the
+ * first time (the rest of the standard library, the snippets) in on_demand.py; this file
+ * only loads and moves messages.
  */
 
 const SETTINGS_URL = new URL("runnable.json", import.meta.url);
-const RUNNER_URL = new URL("python_runner.py", import.meta.url);
+// Loaded into Pyodide at start-up: what a run means, and the modules fetched on first import.
+const PYTHON_FILES = ["python_runner.py", "on_demand.py"];
 
 // Output past these limits is dropped, so a runaway print loop cannot flood the page.
 const OUTPUT_LIMIT = { lines: 2000, characters: 200_000 };
@@ -40,26 +43,58 @@ self.onmessage = ({ data }) => {
 async function startRuntime(interruptSignal) {
   try {
     const settings = await fetchOk(SETTINGS_URL).then((response) => response.json());
-    const indexURL = new URL(settings.pyodide_url, SETTINGS_URL).href;
-    // The snippets and the runner download while Pyodide boots.
-    const snippets = fetchSnippets(settings.snippets, new URL(settings.snippets_url, SETTINGS_URL));
-    const runnerSource = fetchOk(RUNNER_URL).then((response) => response.text());
+    const indexURL = siteURL(settings.pyodide_url);
+    // The site's Python files download while Pyodide boots.
+    const sources = Promise.all(PYTHON_FILES.map((name) => fetchOk(siteURL(name)).then((response) => response.text())));
     const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-    const pyodide = await untilWasmFails(loadPyodide({ indexURL, env: settings.env }));
+    // The standard library is the site's own cut (stdlib.py), and the lock file one
+    // without packages: the site installs none, so Pyodide's own would be 26 KiB for nothing.
+    const pyodide = await untilWasmFails(
+      loadPyodide({ indexURL, env: settings.env, stdLibURL: siteURL(settings.stdlib_url), lockFileContents: settings.lock_file }),
+    );
     if (interruptSignal) pyodide.setInterruptBuffer(interruptSignal);
     pyodide.setStdout(streamWriter("stdout"));
     pyodide.setStderr(streamWriter("stderr"));
     // No one can type into a worker: input() ends with EOFError instead of waiting forever.
     pyodide.setStdin({ stdin: () => null });
-    const runner = pyodide.toPy({ __name__: "python_runner" });
-    pyodide.runPython(await runnerSource, { globals: runner, filename: "python_runner.py" });
-    runner.get("install_snippets")(JSON.stringify(await snippets));
+    const [runnerSource, onDemandSource] = await sources;
+    const runner = runModule(pyodide, "python_runner", runnerSource);
+    runner.get("install_snippets")("{}"); // the snippets' folder, first on sys.path; on_demand.py fills it
+    installOnDemand(pyodide, runModule(pyodide, "on_demand", onDemandSource), settings.on_demand, runner.get("SNIPPETS_DIR"));
     postMessage({ type: "ready" });
     return runner.get("run_request");
   } catch (error) {
     postMessage({ type: "failed", message: String(error?.message ?? error) });
     throw error;
   }
+}
+
+function siteURL(relative) {
+  return new URL(relative, SETTINGS_URL).href;
+}
+
+/** Run a Python file of the site in a namespace of its own; returns that namespace. */
+function runModule(pyodide, name, source) {
+  const namespace = pyodide.toPy({ __name__: name });
+  pyodide.runPython(source, { globals: namespace, filename: `${name}.py` });
+  return namespace;
+}
+
+/** Let Python fetch the rest of the standard library and the snippets when it imports them. */
+function installOnDemand(pyodide, onDemand, settings, snippetsFolder) {
+  const urls = { ...settings, rest_url: siteURL(settings.rest_url), snippets_url: siteURL(settings.snippets_url) };
+  const download = (url, path) => pyodide.FS.writeFile(path, downloadNow(url));
+  onDemand.get("install")(download, pyodide.toPy(urls), snippetsFolder);
+}
+
+// An import statement cannot wait for a promise, and a worker may block: a synchronous request.
+function downloadNow(url) {
+  const request = new XMLHttpRequest();
+  request.open("GET", url, false);
+  request.responseType = "arraybuffer";
+  request.send();
+  if (request.status !== 200) throw new Error(`${url} answered ${request.status}`);
+  return new Uint8Array(request.response);
 }
 
 // Pyodide reports a failed download or compile of pyodide.asm.wasm only with console.warn,
@@ -83,11 +118,6 @@ async function fetchOk(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return response;
-}
-
-async function fetchSnippets(names, base) {
-  const texts = await Promise.all(names.map((name) => fetchOk(new URL(name, base)).then((r) => r.text())));
-  return Object.fromEntries(names.map((name, index) => [name, texts[index]]));
 }
 
 async function run({ code, filename, args }) {

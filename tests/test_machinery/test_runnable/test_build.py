@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from machinery import snippet_runs
-from machinery.runnable import RunnableBlock, Settings, runtime
+from machinery.runnable import RunnableBlock, Settings, runtime, stdlib
 from machinery.snippet_runs import SnippetError
 from tests.conftest import ROOT, build_site, copy_project
 
-PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"]
+PYODIDE_FILES = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"]
 
 
 def test_every_block_shows_its_file_and_what_cpython_printed(built_site: Path, runnable_blocks, expected_output) -> None:
@@ -25,22 +25,37 @@ def test_every_block_shows_its_file_and_what_cpython_printed(built_site: Path, r
 def test_the_site_carries_pyodide_the_runner_and_every_snippet(built_site: Path) -> None:
     for name in PYODIDE_FILES:
         assert (built_site / "assets" / "pyodide" / name).read_bytes() == (ROOT / "node_modules" / "pyodide" / name).read_bytes()
+    assert sorted(path.name for path in (built_site / "assets" / "pyodide").iterdir()) == sorted(PYODIDE_FILES)
     site = built_site / "assets" / "site"
     settings = json.loads((site / "runnable.json").read_text(encoding="utf-8"))
     snippets = sorted(path.name for path in (ROOT / "snippets").glob("*.py"))
-    assert settings["snippets"] == snippets and snippets
+    assert settings["on_demand"]["snippets"] == snippets and snippets
     for name in snippets:
         assert (built_site / "snippets" / name).read_bytes() == (ROOT / "snippets" / name).read_bytes()
     assert (site / settings["pyodide_url"] / "pyodide.mjs").resolve() == (built_site / "assets" / "pyodide" / "pyodide.mjs").resolve()
-    assert (site / settings["snippets_url"]).resolve() == (built_site / "snippets").resolve()
-    assert (site / "python_runner.py").read_bytes() == runtime.RUNNER.read_bytes()
+    assert (site / settings["on_demand"]["snippets_url"]).resolve() == (built_site / "snippets").resolve()
+    for path in runtime.PYTHON_FILES:
+        assert (site / path.name).read_bytes() == path.read_bytes()
     assert {"python-worker.js", "editor.js", "site.js", "site.css"} <= {path.name for path in site.iterdir()}
+
+
+def test_the_site_carries_the_standard_library_the_parity_tests_run(built_site: Path) -> None:
+    """The very zips tests/test_snippets/pyodide.py hands Pyodide: the core, and the rest by top-level module."""
+    site = built_site / "assets" / "site"
+    settings = json.loads((site / "runnable.json").read_text(encoding="utf-8"))
+    library = stdlib.stdlib()
+    assert (site / settings["stdlib_url"]).read_bytes() == library.core
+    rest = site / settings["on_demand"]["rest_url"]
+    assert {path.stem: path.read_bytes() for path in rest.glob("*.zip")} == library.rest
+    assert settings["on_demand"]["rest_modules"] == list(library.rest_modules)
+    assert settings["lock_file"]["packages"] == {}
+    assert len(library.core) < len(stdlib.full_stdlib().read_bytes()) / 2
 
 
 def test_a_cdn_setting_leaves_pyodide_out_of_the_site(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Settings, "pyodide_url", "https://cdn.example/pyodide/")
     assert not [path for path, _ in runtime.runtime_sources() if path.startswith("assets/pyodide/")]
-    assert runtime.worker_settings()["pyodide_url"] == "https://cdn.example/pyodide/"
+    assert runtime.worker_settings(stdlib.Stdlib(core=b"", rest={}, rest_modules=()))["pyodide_url"] == "https://cdn.example/pyodide/"
 
 
 def add_block(project: Path, header: str, body: str) -> None:
