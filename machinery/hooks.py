@@ -6,7 +6,7 @@ mkdocs.yml; everything else they need reaches the site from here.
 
 from pathlib import Path
 
-from machinery import bundle, fence, figures, live
+from machinery import bundle, fence, figures, live, prefetch
 from machinery.diagram import svg
 from machinery.runnable import configure, runtime
 
@@ -18,8 +18,9 @@ def on_config(config):  # noqa: ANN001, ANN201 - MkDocs' hook signature
     return config
 
 
-def on_pre_build(config):  # noqa: ANN001, ANN201, ARG001
+def on_pre_build(config):  # noqa: ANN001, ANN201
     figures.start_build()
+    prefetch.start(Path(config.docs_dir))  # the snippet runs go on while the rest of the build does
     bundle.bundle()
 
 
