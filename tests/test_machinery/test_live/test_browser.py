@@ -51,7 +51,7 @@ class Live:
         return self.node(node_id).get_attribute("data-live-status")
 
     def note(self, node_id: str) -> str:
-        return self.node(node_id).locator(".live-note text").text_content()
+        return self.node(node_id).locator(":scope > .live-note text").text_content()
 
     def counters(self) -> dict[str, str]:
         terms = self.root.locator(".live__counters dt").all_text_contents()
@@ -305,8 +305,8 @@ def test_the_live_block_fits_a_phone_in_both_schemes(browser, site_url: str, sch
     assert live.root.get_by_label("Web servers", exact=True).is_visible()
     # Only the picture may scroll sideways, inside its own box; the page does not.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    note_fill = live.node("web-1").locator(".live-note text").evaluate("e => getComputedStyle(e).fill")
-    plate_fill = live.node("web-1").locator(".live-note rect").evaluate("e => getComputedStyle(e).fill")
+    note_fill = live.node("web-1").locator(":scope > .live-note text").evaluate("e => getComputedStyle(e).fill")
+    plate_fill = live.node("web-1").locator(":scope > .live-note rect").evaluate("e => getComputedStyle(e).fill")
     assert note_fill != plate_fill
     context.close()
 
