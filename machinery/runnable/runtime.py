@@ -85,6 +85,7 @@ def worker_settings(library: stdlib.Stdlib) -> dict[str, object]:
         "stdlib_url": CORE_ZIP,
         "lock_file": empty_lock_file(),
         "env": snippet_runs.PYTHON_ENV,
+        "warm_imports": list(library.warm_imports),
         # For on_demand.py: what it may fetch, and from where.
         "on_demand": {
             "rest_url": REST_FOLDER,

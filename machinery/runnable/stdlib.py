@@ -5,8 +5,10 @@ downloads, and the site's own code imports a few of its modules. At build time
 stdlib_imports.mjs starts Pyodide under Node, with the whole library, as the page's worker
 starts it, runs every snippet as a reader does, and lists the files Python imported.
 They make the core zip, which the worker hands to loadPyodide as its standard library;
-every other file goes into the rest zip, which on_demand.py fetches the first time a
-reader's code imports a module only it holds (`import statistics`).
+every other file goes into the rest, which on_demand.py fetches the first time a reader's
+code imports a module only it holds (`import statistics`). The few modules the runs import
+beyond Pyodide's start-up (argparse, say) the worker imports ahead of the first run, so a
+fresh interpreter (the spare that Stop swaps in) answers as fast as a warm one.
 
 The zips and the module list of the rest are cached in build/cache/stdlib/, keyed by a hash
 of all they depend on: Pyodide's zip, the runner, the on-demand finder, the snippets, the
@@ -16,6 +18,7 @@ fence; the site then ships the whole library as its core, which works, only heav
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -55,6 +58,7 @@ class Stdlib:
     core: bytes  # the zip loadPyodide gets as its standard library
     rest: dict[str, bytes]  # top-level module -> zip of its files the core lacks, fetched on demand
     rest_modules: tuple[str, ...]  # dotted names of the modules only the rest holds
+    warm_imports: tuple[str, ...] = ()  # core modules to import ahead of the first run
 
 
 def stdlib() -> Stdlib:
@@ -68,7 +72,7 @@ def stdlib() -> Stdlib:
     except fence.FenceError as problem:
         fence.log.warning(f"the standard library for the page's Python could not be cut down, so the whole of it ships: {problem}")
         return Stdlib(core=full_stdlib().read_bytes(), rest={}, rest_modules=())
-    made = split(full_stdlib().read_bytes(), imported)
+    made = dataclasses.replace(split(full_stdlib().read_bytes(), imported.files), warm_imports=imported.warm)
     write_cached(folder, made)
     return made
 
@@ -99,8 +103,14 @@ def discovery_request() -> dict:
     }
 
 
-def discover_imports() -> list[str]:
-    """Paths inside python_stdlib.zip of every module the site's Python imports."""
+@dataclass(frozen=True)
+class Imported:
+    files: tuple[str, ...]  # paths inside python_stdlib.zip of every module the site's Python imports
+    warm: tuple[str, ...]  # names of those its runs import beyond Pyodide's start-up
+
+
+def discover_imports() -> Imported:
+    """What the site's Python imports, found by stdlib_imports.mjs."""
     if not shutil.which("node"):
         raise fence.FenceError("Node is not installed")
     try:
@@ -111,10 +121,11 @@ def discover_imports() -> list[str]:
     if process.returncode != 0:
         last_lines = "\n".join(process.stderr.strip().splitlines()[-5:])
         raise fence.FenceError(f"{DISCOVERY.name} failed:\n{last_lines}")
-    return json.loads(process.stdout.strip().splitlines()[-1])
+    found = json.loads(process.stdout.strip().splitlines()[-1])
+    return Imported(files=tuple(found["files"]), warm=tuple(found["warm"]))
 
 
-def split(full: bytes, imported: list[str]) -> Stdlib:
+def split(full: bytes, imported: tuple[str, ...]) -> Stdlib:
     """The core and the rest of the whole library, given the files imported.
 
     The rest comes in one zip per top-level module, so `import statistics` fetches what
@@ -159,14 +170,14 @@ def module_name(path: str) -> list[str]:
 
 
 def read_cached(folder: Path) -> Stdlib | None:
-    """The cached cut, if complete: rest_modules.json is written last."""
+    """The cached cut, if complete: modules.json is written last."""
     try:
-        rest_modules = json.loads((folder / "rest_modules.json").read_text(encoding="utf-8"))
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
         core = (folder / "core.zip").read_bytes()
         rest = {path.stem: path.read_bytes() for path in sorted((folder / "rest").glob("*.zip"))}
-    except (OSError, ValueError):
+        return Stdlib(core=core, rest=rest, rest_modules=tuple(modules["rest"]), warm_imports=tuple(modules["warm"]))
+    except (OSError, ValueError, KeyError, TypeError):
         return None
-    return Stdlib(core=core, rest=rest, rest_modules=tuple(rest_modules))
 
 
 def write_cached(folder: Path, made: Stdlib) -> None:
@@ -176,7 +187,7 @@ def write_cached(folder: Path, made: Stdlib) -> None:
         write_atomically(folder / "core.zip", made.core)
         for top, data in made.rest.items():
             write_atomically(folder / "rest" / f"{top}.zip", data)
-        write_atomically(folder / "rest_modules.json", json.dumps(made.rest_modules).encode())
+        write_atomically(folder / "modules.json", json.dumps({"rest": made.rest_modules, "warm": made.warm_imports}).encode())
     except OSError:
         pass
 

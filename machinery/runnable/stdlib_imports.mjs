@@ -4,7 +4,8 @@
 // It starts Python the way python-worker.js does (the same environment, python_runner.py,
 // on_demand.py, the snippets fetched when imported), then runs what a reader typically runs: every snippet as the
 // page runs it, with --json and --help, and the mistakes a reader makes while editing. Then
-// it prints, as JSON, the path inside the zip of every module Python imported.
+// it prints, as JSON, {files, warm}: the path inside the zip of every module Python
+// imported, and the names of those the runs imported beyond what start-up did.
 //
 // Reads {env, runner, on_demand, files: {name: source}, runs: [{code, filename, args}]} as
 // JSON on stdin. A run that fails is fine: what it imported before failing still counts.
@@ -32,15 +33,19 @@ const download = (url, path) => pyodide.FS.writeFile(path, request.files[url]);
 const settings = { rest_url: "", rest_modules: [], snippets_url: "", snippets: Object.keys(request.files) };
 runModule("on_demand", request.on_demand).get("install")(download, pyodide.toPy(settings), runner.get("SNIPPETS_DIR"));
 
+pyodide.runPython("import sys\n_ready = set(sys.modules)");
+
 for (const run of request.runs) {
   runner.get("run_request")(JSON.stringify(run));
 }
 
+// What the runs imported that start-up did not: the worker imports it ahead of the first run.
 console.log(
   pyodide.runPython(`
 import json, os, sys
 _zip = os.path.dirname(os.__file__) + "/"
-json.dumps(sorted({m.__file__[len(_zip):] for m in list(sys.modules.values())
-                   if (getattr(m, "__file__", None) or "").startswith(_zip)}))
+_in_zip = {name: module.__file__[len(_zip):] for name, module in list(sys.modules.items())
+           if (getattr(module, "__file__", None) or "").startswith(_zip)}
+json.dumps({"files": sorted(set(_in_zip.values())), "warm": sorted(set(_in_zip) - _ready)})
 `),
 );

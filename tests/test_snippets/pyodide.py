@@ -36,7 +36,8 @@ def run_in_pyodide(runs: list[tuple[str, list[str]] | tuple[str, list[str], str]
         request = {
             "env": snippet_runs.PYTHON_ENV,
             "files": files,
-            "stdlib": {"core": str(core), "rest": f"{rest}/", "rest_modules": list(library.rest_modules)},
+            "stdlib": {"core": str(core), "rest": f"{rest}/", "rest_modules": list(library.rest_modules),
+                       "warm_imports": list(library.warm_imports)},
             "snippets": f"{ROOT / 'snippets'}/",
             "runs": [{"file": run[0], "args": run[1], **({"code": run[2]} if len(run) > 2 else {})} for run in runs],
         }

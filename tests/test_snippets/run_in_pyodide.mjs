@@ -3,7 +3,7 @@
 // and on_demand.py the page's worker uses, so a run here is a run in the reader's browser
 // minus the browser: what the browser would fetch is read from disk. Reads on stdin, as JSON:
 //
-//   {env, files: {name: source}, stdlib: {core, rest, rest_modules}, snippets, runs: [{file, args, code?}]}
+//   {env, files: {name: source}, stdlib: {core, rest, rest_modules, warm_imports}, snippets, runs: [{file, args, code?}]}
 //
 // (core: the path of the core zip; rest and snippets: of the folders of the rest's zips and
 // of the snippets; code: what to run instead of the file's source). Prints a first line
@@ -52,6 +52,7 @@ const settings = {
   snippets: Object.keys(request.files),
 };
 runModule("on_demand").get("install")(download, pyodide.toPy(settings), runner.get("SNIPPETS_DIR"));
+for (const name of request.stdlib.warm_imports) pyodide.pyimport(name).destroy();
 console.log(JSON.stringify({ load_seconds: (performance.now() - started) / 1000 }));
 
 for (const { file, args, code } of request.runs) {

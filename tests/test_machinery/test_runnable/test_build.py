@@ -48,6 +48,8 @@ def test_the_site_carries_the_standard_library_the_parity_tests_run(built_site: 
     rest = site / settings["on_demand"]["rest_url"]
     assert {path.stem: path.read_bytes() for path in rest.glob("*.zip")} == library.rest
     assert settings["on_demand"]["rest_modules"] == list(library.rest_modules)
+    assert settings["warm_imports"] == list(library.warm_imports)
+    assert "argparse" in library.warm_imports and not set(library.warm_imports) & set(library.rest_modules)
     assert settings["lock_file"]["packages"] == {}
     assert len(library.core) < len(stdlib.full_stdlib().read_bytes()) / 2
 

@@ -25,7 +25,7 @@ LIBRARY = {
     "odpkg/notes.txt": "data, not a module\n",
     "site-packages/README.txt": "nothing to import\n",
 }
-IMPORTED = ["odcore.py", "odpkg/__init__.py"]  # what the site's code imports: the core
+IMPORTED = ("odcore.py", "odpkg/__init__.py")  # what the site's code imports: the core
 SNIPPETS = {"odsnippet.py": "VALUE = 'snippet'\n"}
 
 
@@ -125,12 +125,13 @@ def test_the_cut_is_cached_and_a_failed_discovery_ships_the_whole_library(tmp_pa
     monkeypatch.setattr(stdlib, "full_stdlib", lambda: tmp_path / "full.zip")
     (tmp_path / "full.zip").write_bytes(zip_of(LIBRARY))
     discoveries: list[int] = []
-    monkeypatch.setattr(stdlib, "discover_imports", lambda: discoveries.append(1) or IMPORTED)
+    found = stdlib.Imported(files=IMPORTED, warm=("odcore",))
+    monkeypatch.setattr(stdlib, "discover_imports", lambda: discoveries.append(1) or found)
     first = stdlib.stdlib()
     assert stdlib.stdlib() == first and len(discoveries) == 1
-    assert names(first.core) == sorted(IMPORTED)
+    assert (names(first.core), first.warm_imports) == (sorted(IMPORTED), ("odcore",))
 
-    def fails() -> list[str]:
+    def fails() -> stdlib.Imported:
         raise fence.FenceError("Node is not installed")
 
     monkeypatch.setattr(stdlib, "discover_imports", fails)
