@@ -167,3 +167,29 @@ def page(browser: object) -> Iterator[object]:
     page.on("pageerror", lambda error: page.errors.append(f"{page.url}: {error}"))
     yield page
     context.close()
+
+
+# Every diagram script, for the tests of the scripts (tests/test_diagrams) and of the
+# renderer (tests/test_machinery/test_diagram), which both run over all of them.
+
+
+def diagram_scripts() -> list[str]:
+    from machinery.diagram import scripts
+
+    return [path.name for path in scripts.script_files(ROOT / "diagrams")]
+
+
+@pytest.fixture(scope="module", params=diagram_scripts())
+def script(request: pytest.FixtureRequest) -> object:
+    from machinery.diagram import scripts
+
+    return scripts.load_script(ROOT / "diagrams" / request.param)
+
+
+@pytest.fixture(scope="module")
+def variants(script: object) -> dict[int, str]:
+    """Every server count a reader may pick, as the standalone SVG `make diagrams` writes."""
+    from machinery.diagram import figure
+    from tests.test_diagrams.ids import SERVER_COUNTS
+
+    return {count: figure.render_standalone(script, count) for count in SERVER_COUNTS}

@@ -5,6 +5,7 @@
  * and draws it with live.js's own painting; it runs no Python. site.js mounts it.
  */
 
+import { mounter } from "../mount.js";
 import { paint, showCounters } from "./live.js";
 
 const STEP_MS = 350;
@@ -13,7 +14,6 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 class Comparison {
   constructor(root) {
     this.root = root;
-    root.dataset.liveReady = "";
     this.result = JSON.parse(root.dataset.liveResult);
     this.start = Number(root.dataset.liveStart);
     this.shownCounters = JSON.parse(root.dataset.liveCounters);
@@ -73,14 +73,4 @@ class Comparison {
   }
 }
 
-const comparisons = new Set();
-
-/** Set up the comparisons of the page now shown; let go of those of the page left behind. */
-export function mount(root) {
-  for (const comparison of comparisons) {
-    if (comparison.root.isConnected) continue;
-    comparison.dispose();
-    comparisons.delete(comparison);
-  }
-  for (const block of root.querySelectorAll(".live-compare:not([data-live-ready])")) comparisons.add(new Comparison(block));
-}
+export const mount = mounter(".live-compare", (block) => new Comparison(block));

@@ -17,6 +17,8 @@
  * "runnable:result" brings the new result. site.js mounts this component on every page.
  */
 
+import { mounter } from "../mount.js";
+
 // Playing a timeline takes about this long, whatever its length, at no more than this pace.
 const PLAY_MS = 12_000;
 const SLOWEST_STEP_MS = 300;
@@ -25,7 +27,6 @@ const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
 class LiveDiagram {
   constructor(root) {
     this.root = root;
-    root.dataset.liveReady = "";
     this.runnable = root.querySelector(".runnable");
     this.views = new Map([...root.querySelectorAll(".live__view")].map((view) => [view.dataset.liveView, view]));
     this.view = this.views.keys().next().value;
@@ -280,14 +281,4 @@ function element(tag, text) {
   return node;
 }
 
-const diagrams = new Set();
-
-/** Set up the blocks of the page now shown; let go of those of the page left behind. */
-export function mount(root) {
-  for (const diagram of diagrams) {
-    if (diagram.root.isConnected) continue;
-    diagram.dispose();
-    diagrams.delete(diagram);
-  }
-  for (const block of root.querySelectorAll(".live:not([data-live-ready])")) diagrams.add(new LiveDiagram(block));
-}
+export const mount = mounter(".live", (block) => new LiveDiagram(block));

@@ -37,6 +37,7 @@
  *                       "stopped".
  */
 
+import { mounter } from "../mount.js";
 import { OutputView } from "./output-view.js";
 import { existingRuntime, sharedRuntime } from "./python-runtime.js";
 
@@ -66,10 +67,10 @@ class RunnableWidget {
     this.output = new OutputView(block.querySelector(".runnable__output"));
     this.editor = null;
     this.editorReady = null;
-    block.dataset.runnableReady = "";
     this.buildControls();
     this.setState("idle", "Output printed when the site was built");
     this.listen();
+    watchNearness(this);
   }
 
   listen() {
@@ -217,6 +218,7 @@ class RunnableWidget {
     this.block.closest("details")?.removeEventListener("toggle", this.onToggle);
     this.editor?.destroy();
     nearness?.unobserve(this.block);
+    nearWidgets.delete(this.block);
   }
 }
 
@@ -241,33 +243,24 @@ function formatSeconds(seconds) {
 // Safari has no requestIdleCallback.
 const whenIdle = (task) => (globalThis.requestIdleCallback ? requestIdleCallback(task, { timeout: 2000 }) : setTimeout(task, 300));
 
-const widgets = new Map(); // block -> widget
+const nearWidgets = new Map(); // block -> widget, until the block comes near
 let nearness = null;
 
-/** Blocks that come near the viewport get their editor once the browser is idle. */
-function watchNearness(block) {
+/** A block that comes near the viewport gets its editor once the browser is idle. */
+function watchNearness(widget) {
   nearness ??= new IntersectionObserver(
     (entries) => {
       for (const entry of entries.filter((e) => e.isIntersecting)) {
         nearness.unobserve(entry.target);
-        const widget = widgets.get(entry.target);
-        whenIdle(() => widget?.ensureEditor());
+        const near = nearWidgets.get(entry.target);
+        nearWidgets.delete(entry.target);
+        whenIdle(() => near?.ensureEditor());
       }
     },
     { rootMargin: NEAR },
   );
-  nearness.observe(block);
+  nearWidgets.set(widget.block, widget);
+  nearness.observe(widget.block);
 }
 
-/** Set up the blocks of the page now shown; let go of those of the page left behind. */
-export function mount(root) {
-  for (const [block, widget] of widgets) {
-    if (block.isConnected) continue;
-    widget.dispose();
-    widgets.delete(block);
-  }
-  for (const block of root.querySelectorAll(".runnable[data-runnable-file]:not([data-runnable-ready])")) {
-    widgets.set(block, new RunnableWidget(block));
-    watchNearness(block);
-  }
-}
+export const mount = mounter(".runnable[data-runnable-file]", (block) => new RunnableWidget(block));

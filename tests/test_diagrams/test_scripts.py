@@ -24,17 +24,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 SCRIPTS = [path.name for path in scripts.script_files(DIAGRAMS)]
 
 
-@pytest.fixture(scope="module", params=SCRIPTS)
-def script(request: pytest.FixtureRequest) -> scripts.Script:
-    return scripts.load_script(DIAGRAMS / request.param)
-
-
-@pytest.fixture(scope="module")
-def variants(script: scripts.Script) -> dict[int, str]:
-    """Every server count of the script, as the standalone SVG `make diagrams` writes."""
-    return {count: figure.render_standalone(script, count) for count in SERVER_COUNTS}
-
-
 def ids_in(svg: ET.Element) -> list[str]:
     return [element.get("id") for element in svg.iter() if element.get("id")]
 

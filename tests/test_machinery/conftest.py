@@ -75,7 +75,9 @@ def blocks_of_site(site: Path) -> list[Block]:
     return found
 
 
-LIVE_BLOCK = re.compile(r'<div class="live" data-live-snippet="([^"]+)" data-live-result="([^"]*)"[^>]*>(.*?)<div class="runnable"', re.DOTALL)
+LIVE_BLOCK = re.compile(
+    r'<div class="live" data-live-snippet="([^"]+)" data-live-result="([^"]*)"[^>]*>(.*?)<div class="runnable"', re.DOTALL
+)
 
 
 def live_blocks(site: Path) -> list[tuple[str, str, str, dict]]:

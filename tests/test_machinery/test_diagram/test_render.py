@@ -21,17 +21,6 @@ from tests.test_diagrams.ids import DIAGRAMS, SERVER_COUNTS
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 HREF_ATTRIBUTES = ("href", XLINK_HREF)
-SCRIPTS = [path.name for path in scripts.script_files(DIAGRAMS)]
-
-
-@pytest.fixture(scope="module", params=SCRIPTS)
-def script(request: pytest.FixtureRequest) -> scripts.Script:
-    return scripts.load_script(DIAGRAMS / request.param)
-
-
-@pytest.fixture(scope="module")
-def variants(script: scripts.Script) -> dict[int, str]:
-    return {count: figure.render_standalone(script, count) for count in SERVER_COUNTS}
 
 
 # The diagram font: Graphviz measures with the file the page draws with, and with no other
