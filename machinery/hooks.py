@@ -8,7 +8,7 @@ from pathlib import Path
 
 from machinery import bundle, fence, figures, live, prefetch
 from machinery.diagram import svg
-from machinery.runnable import configure, runtime
+from machinery.runnable import configure, runtime, stdlib
 
 
 def on_config(config):  # noqa: ANN001, ANN201 - MkDocs' hook signature
@@ -22,12 +22,18 @@ def on_pre_build(config):  # noqa: ANN001, ANN201
     figures.start_build()
     prefetch.start(Path(config.docs_dir))  # the snippet runs go on while the rest of the build does
     bundle.bundle()
+    stdlib.prepare()  # and so does cutting the standard library, if it is not cached
 
 
 def on_files(files, config):  # noqa: ANN001, ANN201
     bundle.add_bundle(files, config)
     runtime.add_runtime_files(files, config)
     return files
+
+
+def on_env(env, config, files):  # noqa: ANN001, ANN201
+    runtime.add_standard_library(files, config)
+    return env
 
 
 def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, ARG001

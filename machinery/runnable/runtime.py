@@ -40,8 +40,14 @@ REST_FOLDER = "python_stdlib_rest/"
 
 
 def add_runtime_files(files: Files, config) -> None:  # noqa: ANN001 - MkDocs' config object
+    """Pyodide, the site's Python files and the snippets (on_files hook)."""
     for site_path, source in runtime_sources():
         files.append(File.generated(config, site_path, abs_src_path=str(source)))
+
+
+def add_standard_library(files: Files, config) -> None:  # noqa: ANN001 - MkDocs' config object
+    """The standard library's zips and runnable.json, which lists their modules (on_env hook:
+    the last before files are copied, so that a cut being made ran while the pages rendered)."""
     library = stdlib.stdlib()
     files.append(File.generated(config, SITE_FOLDER + CORE_ZIP, content=library.core))
     for top, content in library.rest.items():

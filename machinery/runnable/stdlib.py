@@ -10,22 +10,26 @@ code imports a module only it holds (`import statistics`). The few modules the r
 beyond Pyodide's start-up (argparse, say) the worker imports ahead of the first run, so a
 fresh interpreter (the spare that Stop swaps in) answers as fast as a warm one.
 
-The zips and the module list of the rest are cached in build/cache/stdlib/, keyed by a hash
-of all they depend on: Pyodide's zip, the runner, the on-demand finder, the snippets, the
-discovery script and this file. A failure (no Node, a crash) is a warning, as for every
-fence; the site then ships the whole library as its core, which works, only heavier.
+The zips and the module lists are cached in build/cache/stdlib/, keyed by a hash of all
+they depend on: Pyodide's zip, the runner, the on-demand finder, the snippets, the
+discovery script and this file. A cut that is not cached is made in a thread while the
+pages render. A failure (no Node, a crash) is a warning, as for every fence; the site then
+ships the whole library as its core, which works, only heavier.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import io
 import json
 import os
 import shutil
 import subprocess
+import threading
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +66,39 @@ class Stdlib:
     warm_imports: tuple[str, ...] = ()  # core modules to import ahead of the first run
 
 
+# The cut for the inputs of the latest build, made or being made in a thread of its own.
+_cut: dict[str, Future[Stdlib]] = {}
+_lock = threading.Lock()
+
+
+def prepare() -> None:
+    """Start cutting in the background (on_pre_build hook): a cut that is not in the cache
+    takes seconds of Node, which then run while the pages render."""
+    if not full_stdlib().is_file():
+        return  # runtime.py says Pyodide is missing
+    key = cache_key()
+    with _lock:
+        if key not in _cut:
+            _cut.clear()  # under `mkdocs serve` the inputs change: keep only the latest cut
+            _cut[key] = thread().submit(cut, key)
+
+
 def stdlib() -> Stdlib:
-    """The core and the rest for this build, from the cache or made now."""
-    folder = cache.cache_dir("stdlib") / cache_key()
+    """The core and the rest for this build (waits for the cut prepare() started)."""
+    prepare()
+    with _lock:
+        making = _cut[cache_key()]
+    return making.result()
+
+
+@functools.cache
+def thread() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="stdlib-cut")
+
+
+def cut(key: str) -> Stdlib:
+    """From the cache, or made now (and cached)."""
+    folder = cache.cache_dir("stdlib") / key
     cached = read_cached(folder)
     if cached:
         return cached

@@ -7,6 +7,7 @@ import importlib
 import io
 import shutil
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,16 +121,22 @@ def test_a_failed_download_is_an_import_error_that_says_why(server: Path, reader
         importlib.import_module("odmod")
 
 
-def test_the_cut_is_cached_and_a_failed_discovery_ships_the_whole_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cut_is_made_beside_the_build_then_cached_and_a_failed_one_ships_the_whole_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SITE_STDLIB_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(stdlib, "full_stdlib", lambda: tmp_path / "full.zip")
+    monkeypatch.setattr(stdlib, "_cut", {})
     (tmp_path / "full.zip").write_bytes(zip_of(LIBRARY))
-    discoveries: list[int] = []
+    discoveries: list[str] = []
     found = stdlib.Imported(files=IMPORTED, warm=("odcore",))
-    monkeypatch.setattr(stdlib, "discover_imports", lambda: discoveries.append(1) or found)
-    first = stdlib.stdlib()
-    assert stdlib.stdlib() == first and len(discoveries) == 1
+    monkeypatch.setattr(stdlib, "discover_imports", lambda: discoveries.append(threading.current_thread().name) or found)
+    stdlib.prepare()  # on_pre_build
+    first = stdlib.stdlib()  # on_env
     assert (names(first.core), first.warm_imports) == (sorted(IMPORTED), ("odcore",))
+    assert len(discoveries) == 1 and discoveries[0].startswith("stdlib-cut")
+    monkeypatch.setattr(stdlib, "_cut", {})  # the next process: only the disk cache is left
+    assert stdlib.stdlib() == first and len(discoveries) == 1
 
     def fails() -> stdlib.Imported:
         raise fence.FenceError("Node is not installed")
