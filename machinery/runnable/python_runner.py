@@ -78,7 +78,7 @@ def run_as_main(code: str, filename: str, args: list[str], module: types.ModuleT
     except SystemExit as exit_request:
         return exit_outcome(exit_request)
     except BaseException as error:  # noqa: BLE001 - every failure is reported to the reader
-        return {"status": "error", "traceback": readable_traceback(error, filename), "exit_code": 1, **explanation(error, folder)}
+        return {"status": "error", "traceback": readable_traceback(error, filename), "exit_code": 1, **explanation(error)}
     finally:
         if previous_main is not None:
             sys.modules["__main__"] = previous_main
@@ -112,7 +112,7 @@ def exit_outcome(exit_request: SystemExit) -> dict:
     return {"status": "error", "traceback": "", "exit_code": 1}
 
 
-def explanation(error: BaseException, folder: str) -> dict:
+def explanation(error: BaseException) -> dict:
     """A hint for the errors a page's Python raises where a terminal's would not, or that
     surprise a reader; `restart` when the interpreter should be replaced.
 
@@ -130,10 +130,9 @@ def explanation(error: BaseException, folder: str) -> dict:
         return {"hint": f"A function kept calling itself until Python stopped it at {sys.getrecursionlimit():,} nested calls."}
     missing = (getattr(error, "name", None) or "").split(".")[0]
     if isinstance(error, ModuleNotFoundError) and missing and missing not in sys.stdlib_module_names:
-        snippets = sorted(name.removesuffix(".py") for name in os.listdir(folder) if name.endswith(".py"))
         return {
             "hint": f"{missing} is not available here: Python in this page works offline, with the standard library "
-            f"and the site's simulations only ({', '.join(snippets)})."
+            "and the site's own simulations only."
         }
     return {}
 
