@@ -16,7 +16,7 @@ keep an empty line for it under their label.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import pairwise
@@ -63,7 +63,7 @@ class Canvas(Diagram):
     script has finished without error.
     """
 
-    def __init__(self, name: str, **graph_attr: str) -> None:
+    def __init__(self, name: str, *, one_column: int = ONE_COLUMN, **graph_attr: str) -> None:
         super().__init__(
             name="",
             filename=name,
@@ -93,6 +93,8 @@ class Canvas(Diagram):
             edge_attr={"color": LINE, "fontname": FONT, "fontcolor": TEXT, "fontsize": TEXT_SIZE, "arrowsize": "0.7"},
         )
         self.ids: set[str] = set()
+        # Up to this many servers, a `rack` is one column.
+        self.one_column = one_column
         # What each icon node is drawn from, so `mirror` can draw it again.
         self.cards: dict[str, tuple[str, str, Card]] = {}
         # The groups being built, innermost last: each keeps the nodes made in it.
@@ -109,9 +111,13 @@ class Canvas(Diagram):
         return item_id
 
 
-def canvas(name: str, **options: str) -> Canvas:
-    """Start a diagram: `with canvas("stateless") as diagram: ...`, then `return diagram`."""
-    return Canvas(name, **options)
+def canvas(name: str, *, one_column: int = ONE_COLUMN, **options: str) -> Canvas:
+    """Start a diagram: `with canvas("stateless") as diagram: ...`, then `return diagram`.
+
+    one_column: the most servers a `rack` stacks in one column, for cards too wide to
+    stand in two columns on a phone. options: Graphviz attributes of the whole graph.
+    """
+    return Canvas(name, one_column=one_column, **options)
 
 
 def _current() -> Canvas:
@@ -133,6 +139,7 @@ class Part:
     part_id: str
     kind: str
     alert: bool = False  # drawn dashed, in the alert colour: something lost
+    note: bool = True  # room for a live note; a picture no simulation writes on draws its parts a line shorter
 
 
 def text_rows(label: str, align: str = "CENTER", colour: str = "") -> str:
@@ -153,18 +160,33 @@ def label_cell(label: str, align: str = "CENTER") -> str:
     return f'<TD ALIGN="{align}">{text_rows(label, align)}</TD>'
 
 
+def text_and_note_cell(label: str, align: str) -> str:
+    """A label with the room for a live note as its last line (a compact `Card`)."""
+    rows = f'<TR><TD ALIGN="{align}">{text_rows(label, align)}</TD></TR><TR>{note_slot_cell()}</TR>'
+    return f'<TD ALIGN="{align}"><TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE></TD>'
+
+
 def named_cell(content: str, name: str, kind: str, look: str = "") -> str:
     """A cell svg.py can find: Graphviz writes it as a link to `#<name>` titled `<kind>`."""
     return f'<TD {look} HREF="#{name}" TITLE="{kind}">{content}</TD>'
 
 
-def part_cell(part: Part) -> str:
-    """A part, with room for a note: svg.py turns its cell into `<g id="<part id>" class="node <kind>">`."""
+def part_cell(part: Part, *, compact: bool = False) -> str:
+    """A part, with room for a note unless it says otherwise: svg.py turns its cell into
+    `<g id="<part id>" class="node <kind>">`.
+
+    compact: the note's room beside the text rather than under it, one line shorter.
+    """
     colour, style = (ALERT, "rounded,dashed") if part.alert else (LINE, "rounded")
     look = f'BORDER="1" STYLE="{style}" COLOR="{colour}" BGCOLOR="{BOX_FILL}" CELLPADDING="2"'
     text = f'<TD ALIGN="LEFT">{text_rows(part.label, "LEFT", ALERT if part.alert else TEXT)}</TD>'
-    rows = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{text}</TR><TR>{note_slot_cell()}</TR></TABLE>'
-    return named_cell(rows, part.part_id, part.kind, look)
+    if not part.note:
+        rows = f"<TR>{text}</TR>"
+    elif compact:
+        rows = f"<TR>{text}{note_slot_cell()}</TR>"
+    else:
+        rows = f"<TR>{text}</TR><TR>{note_slot_cell()}</TR>"
+    return named_cell(f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2">{rows}</TABLE>', part.part_id, part.kind, look)
 
 
 def note_slot_cell() -> str:
@@ -182,12 +204,15 @@ class Card:
     side: its text "right" or "left" of the icon, or "above" it (a client, whose edges
     leave downwards). note: room for a live note under the icon and text. part: a box
     drawn under all, and then a frame around the whole node. Edges meet the icon on a
-    side without text.
+    side without text. compact: the note's room under the text, beside the icon, and the
+    part's beside its text, so that the node takes two lines less (the home page's demo
+    puts two pictures side by side on a phone).
     """
 
     side: str = "right"
     note: bool = False
     part: Part | None = None
+    compact: bool = False
 
 
 def icon_table(icon: str, label: str, card: Card) -> str:
@@ -202,10 +227,13 @@ def icon_table(icon: str, label: str, card: Card) -> str:
         # The icon and its text in a table of their own, so the wider rows under them
         # leave them side by side, at the icon's edge of the node.
         align = "LEFT" if card.side == "right" else "RIGHT"
-        pair = [icon_cell, label_cell(label, align)] if card.side == "right" else [label_cell(label, align), icon_cell]
+        note_beside_icon = card.note and card.compact
+        text = text_and_note_cell(label, align) if note_beside_icon else label_cell(label, align)
+        pair = [icon_cell, text] if card.side == "right" else [text, icon_cell]
         icon_and_text = f'<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>{"".join(pair)}</TR></TABLE>'
-        rows = [f'<TD ALIGN="{align}" CELLPADDING="0">{icon_and_text}</TD>', *([note_slot_cell()] if card.note else []),
-                *([part_cell(card.part)] if card.part else [])]
+        rows = [f'<TD ALIGN="{align}" CELLPADDING="0">{icon_and_text}</TD>',
+                *([note_slot_cell()] if card.note and not note_beside_icon else []),
+                *([part_cell(card.part, compact=card.compact)] if card.part else [])]
     else:
         raise ValueError(f"side must be right, left or above, not {card.side!r}")
     body = "".join(f"<TR>{row}</TR>" for row in rows)
@@ -351,11 +379,12 @@ def column(nodes: list[Node]) -> None:
 
 
 def rack_columns(count: int) -> int:
-    return 1 if count <= ONE_COLUMN else 2
+    return 1 if count <= _current().one_column else 2
 
 
 def rack(servers: list[Node]) -> list[list[Node]]:
-    """Lay servers out one under the other, in two columns once there are more than ONE_COLUMN.
+    """Lay servers out one under the other, in two columns once there are more than the
+    canvas's `one_column` (ONE_COLUMN unless it says otherwise).
 
     Side by side, more than three would make a picture too wide for a phone; one under
     the other, it stays narrow and the load balancer reaches each without a crossing
@@ -402,12 +431,24 @@ def client(number: int, label: str = "", kind: str = "client", **attrs: str) -> 
     return node("account", label or f"Client {number}", f"client-{number}", kind, Card(side="above"), **attrs)
 
 
-def clients(count: int) -> list[Node]:
-    """Clients 1..count in a row, each labelled by its number in a box titled "Clients" (narrower than "Client 1 ...")."""
-    with group("Clients", "clients", "clients", **CLIENTS):
+def clients(count: int, title: str = "Clients") -> list[Node]:
+    """Clients 1..count in a row, each labelled by its number in a box titled `title` (narrower than "Client 1 ...")."""
+    with group(title, "clients", "clients", **CLIENTS):
         numbered = [client(number, label=str(number)) for number in range(1, count + 1)]
         row(*numbered)
     return numbered
+
+
+def web_tier(title: str, servers: int, *, balancer: str = "Load balancer",
+             memory: Callable[[int], Part] | None = None) -> tuple[Group, Node, list[Node]]:
+    """A load balancer and web-1..web-N in a box titled `title`, its edges to them drawn
+    (`spread`); `memory(number)`: what web-<number> holds, drawn inside it."""
+    with group(title, "web-tier", "tier") as tier:
+        entry = load_balancer(balancer)
+        webs = [web_server(number, memory=memory(number) if memory else None) for number in range(1, servers + 1)]
+        tier.rack(webs)
+    spread(entry, webs, [{"kind": "request"}] * servers)
+    return tier, entry, webs
 
 
 def load_balancer(label: str = "Load balancer", node_id: str = "lb", kind: str = "lb", **attrs: str) -> Node:
@@ -422,13 +463,18 @@ def web_server(number: int, label: str = "", node_id: str = "", kind: str = "ser
     return node("server", label or node_id, node_id, kind, Card(note=True, part=memory), **attrs)
 
 
+def compact_web_server(number: int, memory: Part | None = None) -> Node:
+    """web-<number> as a compact `Card`: its note beside its icon, and its part one line high."""
+    return node("server", f"web-{number}", f"web-{number}", "server", Card(note=True, part=memory, compact=True))
+
+
 def login_service(label: str = "Login\nservice", node_id: str = "auth", kind: str = "server auth", **attrs: str) -> Node:
     return node("server-security", label, node_id, kind, **attrs)
 
 
 def session_store(label: str = "Session\nstore", node_id: str = "session-store", kind: str = "store",
-                  **attrs: str) -> Node:
-    return node("database-clock", label, node_id, kind, Card(note=True), **attrs)
+                  *, compact: bool = False, **attrs: str) -> Node:
+    return node("database-clock", label, node_id, kind, Card(note=True, compact=compact), **attrs)
 
 
 def database(label: str = "Database", node_id: str = "db", kind: str = "database", **attrs: str) -> Node:

@@ -61,6 +61,83 @@ def lab_setup_ids(servers: int) -> set[str]:
     return ids
 
 
+def balanced(servers: int) -> set[str]:
+    """The load balancer, web-1..N and its edge to each: what most pictures share."""
+    return {"lb", *numbered("web-", servers), *(f"edge-lb-{web}" for web in numbered("web-", servers))}
+
+
+def tier(servers: int) -> set[str]:
+    """`balanced` in a box titled `web-tier` (diagrams/_style.py `web_tier`)."""
+    return balanced(servers) | {"web-tier"}
+
+
+def three_clients(target: str = "lb") -> set[str]:
+    """The box of three clients, each with its edge to `target`."""
+    return {"clients", *numbered("client-", 3), *(f"edge-client-{number}-{target}" for number in range(1, 4))}
+
+
+def parts(prefix: str, servers: int) -> set[str]:
+    """What each web-K holds, drawn inside it: `<prefix>-web-K`."""
+    return set(numbered(f"{prefix}-web-", servers))
+
+
+def compact_stateful_ids(servers: int) -> set[str]:
+    return balanced(servers) | set(numbered("sessions-web-", servers))
+
+
+def compact_stateless_ids(servers: int) -> set[str]:
+    return balanced(servers) | {"web-tier", "session-store", "edge-web-tier-session-store"}
+
+
+# The pictures of the long pages (when-stateful, tokens-vs-sessions, operating).
+LONG_PAGES = {
+    "in_process_state.py": lambda n: tier(n) | parts("memory", n) | {"checkpoints", "edge-web-tier-checkpoints"},
+    "websocket_gateways.py": lambda n: tier(n) | three_clients() | parts("sockets", n) | {
+        "pubsub", "registry", "api", "edge-api-pubsub", "edge-web-tier-pubsub", "edge-web-tier-registry"},
+    "game_rooms.py": lambda n: tier(n) | three_clients() | parts("room", n) | {"room-log", "edge-web-tier-room-log"},
+    "local_cache.py": lambda n: tier(n) | parts("cache", n) | {
+        "cache", "db", "invalidations", "edge-web-tier-cache", "edge-cache-db", "edge-invalidations-web-tier"},
+    "route_by_key.py": lambda n: tier(n) | parts("partition", n) | {"checkpoints", "edge-web-tier-checkpoints"},
+    "contained_state.py": lambda n: tier(n) | three_clients("gateway") | {
+        "gateway", "rooms", "db", "edge-gateway-lb", "edge-web-tier-rooms", "edge-web-tier-db", "edge-rooms-db"},
+    "state_decision.py": lambda n: tier(n) | {"session-store", "edge-web-tier-session-store", "edge-question-4-lb"} | {
+        f"{kind}-{number}" for kind in ("question", "answer") for number in range(1, 5)} | {
+        f"edge-question-{number}-answer-{number}" for number in range(1, 5)} | {
+        f"edge-question-{number}-question-{number + 1}" for number in range(1, 4)},
+    "jwt_anatomy.py": lambda n: tier(n) | {"client-1", "auth", "signing-key", "edge-auth-client-1", "edge-client-1-lb",
+                                           "edge-signing-key-web-tier"},
+    "signed_cookie.py": lambda n: tier(n) | {"client-1", "client-2", "signing-key", "edge-client-1-lb", "edge-client-2-lb",
+                                             "edge-web-tier-signing-key"},
+    "db_sessions.py": lambda n: tier(n) | three_clients() | {
+        "db", "sessions-table", "cache", "cleanup", "edge-web-tier-cache", "edge-web-tier-db", "edge-cleanup-db"},
+    "revocation.py": lambda n: tier(n) | {"client-1", "auth", "revocations", "edge-client-1-auth", "edge-client-1-lb",
+                                          "edge-auth-revocations", "edge-revocations-web-tier"},
+    "cookie_size.py": lambda n: tier(n) | {"client-1", "cookie", "cdn", "edge-client-1-cookie", "edge-cookie-lb",
+                                           "edge-client-1-cdn"},
+    "clock_skew.py": lambda n: tier(n) | {"client-1", "auth", "ntp", "edge-auth-client-1", "edge-client-1-lb",
+                                          "edge-ntp-auth", "edge-ntp-web-tier"},
+    "key_rotation.py": lambda n: tier(n) | {"client-1", "auth", "signing-key", "steps", "edge-auth-client-1",
+                                            "edge-auth-signing-key", "edge-client-1-lb", "edge-signing-key-web-tier"},
+    "oauth_roles.py": lambda n: tier(n) | {"client-1", "auth", "edge-auth-client-1", "edge-client-1-lb", "edge-web-tier-auth"},
+    "cookie_bff.py": lambda n: tier(n) | {"client-1", "attacker", "script", "session-store", "api", "edge-client-1-lb",
+                                          "edge-attacker-lb", "edge-script-client-1", "edge-web-tier-session-store",
+                                          "edge-web-tier-api"},
+    "ending_sessions.py": lambda n: tier(n) | {"client-1", "client-2", "session-store", "user-index", "edge-client-1-lb",
+                                               "edge-client-2-lb", "edge-web-tier-session-store"},
+    "health_checks.py": lambda n: tier(n) | three_clients() | {"detection", "idempotency-keys",
+                                                               "edge-web-tier-idempotency-keys"},
+    "kubernetes.py": lambda n: tier(n) | {"kubelet", "state", "session-store", "edge-kubelet-web-tier",
+                                          "edge-web-tier-session-store"},
+    "session_timeouts.py": lambda n: tier(n) | {"client-1", "timeline", "session-store", "session-clocks",
+                                                "edge-client-1-lb", "edge-web-tier-session-store"},
+    "capacity.py": lambda n: tier(n) | {"state", "shard-1", "shard-2", "shard-1-replica", "shard-2-replica",
+                                        "edge-web-tier-shard-1", "edge-web-tier-shard-2", "edge-shard-1-shard-1-replica",
+                                        "edge-shard-2-shard-2-replica"},
+    "monitoring.py": lambda n: tier(n) | three_clients() | {"session-store", "dashboard", "edge-web-tier-session-store",
+                                                            "edge-web-tier-dashboard", "edge-session-store-dashboard"},
+}
+
+
 # The ids a simulation may rely on, per script, as a function of the server count.
 EXPECTED_IDS = {
     "stateful.py": pinned_ids,
@@ -70,4 +147,7 @@ EXPECTED_IDS = {
     "token_flow.py": token_flow_ids,
     "practice.py": practice_ids,
     "lab_setup.py": lab_setup_ids,
+    "compact_stateful.py": compact_stateful_ids,
+    "compact_stateless.py": compact_stateless_ids,
+    **LONG_PAGES,
 }

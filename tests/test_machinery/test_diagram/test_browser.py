@@ -26,8 +26,8 @@ SCHEMES = ["default", "slate"]  # Material's light and dark palettes
 WIDTHS = [1280, 390]  # a desktop and a phone
 # The smallest text a picture may shrink to on a phone, in CSS pixels.
 MIN_TEXT_PX = 10
-# The home page compares these designs side by side.
-COMPARED = ["stateful", "stateless"]
+# The home page compares these designs side by side, drawn narrow for it.
+COMPARED = ["compact_stateful", "compact_stateless"]
 # Two boxes closer than this (CSS pixels) touch; nearer on one line, texts read as one.
 TOUCHING = 0.5
 SAME_LINE_GAP = 2.0
