@@ -72,7 +72,7 @@ def open_page(browser, url: str, scheme: str, width: int):
     page = context.new_page()
     page.goto(url)
     page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
-    page.wait_for_selector(".live[data-live-ready]", state="attached")
+    page.wait_for_selector(".live[data-mounted]", state="attached")
     page.evaluate("document.fonts.ready")
     return page
 
