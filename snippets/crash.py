@@ -317,8 +317,7 @@ def report(result: dict) -> str:
         ("Requests retried", lambda t: t["requests_retried"]),
         ("Logged in at end", lambda t: t["logged_in_at_end"]),
     ]
-    summary = lab.table(["", *(d["label"] for d in designs)],
-                        [[label, *(value(d["totals"]) for d in designs)] for label, value in rows])
+    summary = lab.totals_table(designs, rows)
     moments = sorted({0, p["crash_at"] - 1, p["crash_at"], p["crash_at"] + p["detect_minutes"], p["minutes"] - 1}
                      & set(range(p["minutes"])))
     before_after = lab.table(

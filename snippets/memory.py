@@ -318,8 +318,7 @@ def report(result: dict) -> str:
         ("Cookie bytes per request", lambda t: round(t["cookie_bytes_per_request"])),
         ("Cookie upload per minute", lambda t: lab.megabytes(t["upload_bytes_per_minute"])),
     ]
-    summary = lab.table(["", *(d["label"] for d in compared)],
-                        [[label, *(value(d["totals"]) for d in compared)] for label, value in rows])
+    summary = lab.totals_table(compared, rows)
     notes = lab.paragraph(
         f"Stateful: a managed runtime needs about x{p['runtime_factor']} (an assumption): "
         f"{lab.megabytes(heap['busiest_server_heap_bytes'])} of heap on the busiest server, "

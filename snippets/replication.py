@@ -295,8 +295,7 @@ def report(result: dict) -> str:
         ("  after the crash", lambda t: t["busiest_load_after"]),
         ("  times as many", lambda t: t["load_increase"]),
     ]
-    summary = lab.table(["", *(d["label"] for d in designs)],
-                        [[label, *(value(d["totals"]) for d in designs)] for label, value in rows])
+    summary = lab.totals_table(designs, rows)
     after = lab.table(
         ["Users served after", *(d["label"] for d in designs)],
         [[server, *(d["totals"]["load_by_server_after"][server] for d in designs)]

@@ -242,8 +242,7 @@ def report(result: dict) -> str:
         ("Deploy minutes", lambda t: t["deploy_minutes"]),
         ("Longest drain (minutes)", lambda t: t["longest_drain_minutes"]),
     ]
-    summary = lab.table(["", *(d["label"] for d in designs.values())],
-                        [[label, *(value(d["totals"]) for d in designs.values())] for label, value in rows])
+    summary = lab.totals_table(list(designs.values()), rows)
     stateful, drained = steps(designs["stateful"]), steps(designs["stateful_drained"])
     servers = lab.table(
         ["Server", "Stateful:\nrestarts", "Sessions\nlost", "Drained:\ndrains", "Restarts", "Back"],

@@ -220,8 +220,7 @@ def report(result: dict) -> str:
         ("Balanced after", lambda t: balanced_after(t["minutes_until_balanced"])),
         ("Busiest server after", lambda t: t["peak_after_scale"]),
     ]
-    summary = lab.table(["", *(d["label"] for d in designs)],
-                        [[label, *(value(d["totals"]) for d in designs)] for label, value in rows])
+    summary = lab.totals_table(designs, rows)
     sticky, stateless = result["designs"]["sticky"]["timeline"], result["designs"]["stateless"]["timeline"]
     later = sorted({0, 5, 10, 20, 30, 60, 120, p["minutes"] - 1 - p["scale_at"]})
     curve = lab.table(

@@ -329,6 +329,12 @@ def plural(amount: int, noun: str, nouns: str = "") -> str:
     return f"{amount:,} {noun if amount == 1 else nouns or noun + 's'}"
 
 
+def totals_table(designs: list[dict], rows: list[tuple[str, Callable[[dict], object]]]) -> str:
+    """One column per design, one row per (label, what of its totals): the summary of a report."""
+    return table(["", *(design["label"] for design in designs)],
+                 [[label, *(value(design["totals"]) for design in designs)] for label, value in rows])
+
+
 def table(headers: list[str], rows: list[list[object]]) -> str:
     """A plain-text table: names in the first column, left-aligned; numbers in the others,
     right-aligned, with thousands separators. A header may take two lines

@@ -266,8 +266,7 @@ def report(result: dict) -> str:
         ("Seconds down", lambda t: t["seconds_unavailable"]),
         ("Logged in at end", lambda t: t["logged_in_at_end"]),
     ]
-    summary = lab.table(["", *(d["label"] for d in designs.values())],
-                        [[label, *(value(d["totals"]) for d in designs.values())] for label, value in rows])
+    summary = lab.totals_table(list(designs.values()), rows)
     down, restart = p["store_down_at"], p["store_down_at"] + p["store_restart_minutes"]
     moments = sorted({down - 1, down, down + 1, restart, restart + 1, p["minutes"] - 1} & set(range(p["minutes"])))
     before_after = lab.table(
