@@ -20,3 +20,33 @@ export function mounter(selector, create) {
     }
   };
 }
+
+const watchers = new Map(); // rootMargin -> {observer, callbacks: element -> callback}
+
+/**
+ * Call `callback` once, when `element` comes within `margin` of the viewport (an
+ * IntersectionObserver rootMargin, e.g. "600px 0px"). Work put off this way costs a page
+ * nothing at load for blocks far down it. Returns a function that cancels the wait.
+ */
+export function whenNear(element, margin, callback) {
+  let watcher = watchers.get(margin);
+  if (!watcher) {
+    const callbacks = new Map();
+    const observer = new IntersectionObserver((entries) => {
+      for (const entry of entries.filter((e) => e.isIntersecting)) {
+        const pending = callbacks.get(entry.target);
+        observer.unobserve(entry.target);
+        callbacks.delete(entry.target);
+        pending?.();
+      }
+    }, { rootMargin: margin });
+    watcher = { observer, callbacks };
+    watchers.set(margin, watcher);
+  }
+  watcher.callbacks.set(element, callback);
+  watcher.observer.observe(element);
+  return () => {
+    watcher.callbacks.delete(element);
+    watcher.observer.unobserve(element);
+  };
+}

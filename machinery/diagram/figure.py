@@ -86,7 +86,7 @@ def render_figure(path: Path, servers: tuple[int, ...] = (), shown_first: int | 
         name=script.name,
         caption=script.caption,
         sprite=svg.sprite(icons.defs()),
-        variants=[(count, svg.serialize(picture), count != first) for count, picture in zip(counts, pictures, strict=True)],
+        variants=[(count, count != first, *svg.framed(picture)) for count, picture in zip(counts, pictures, strict=True)],
     )
 
 

@@ -127,6 +127,21 @@ def clean_svg(raw: str, alt: str, icons_used: IconSet, origin: Path) -> ET.Eleme
     return root
 
 
+def framed(root: ET.Element) -> tuple[str, str, str]:
+    """A picture for a page, as (its text alternative, its frame's style, the SVG).
+
+    The frame (figure.html) carries the text alternative, so it stays in the accessibility
+    tree while the browser skips drawing a picture far from the viewport (diagram.css); the
+    SVG inside is hidden from it. The frame's style gives it the picture's size before the
+    picture is drawn: its natural width and its proportions.
+    """
+    alt = root.attrib.pop("aria-label")
+    del root.attrib["role"]
+    root.set("aria-hidden", "true")
+    _, _, width, height = (float(number) for number in root.get("viewBox", "0 0 0 0").split())
+    return alt, f"--diagram-width:{width:g}px;aspect-ratio:{width:g}/{height:g}", serialize(root)
+
+
 def style(css: str) -> ET.Element:
     element = ET.Element(f"{{{SVG_NS}}}style")
     element.text = css

@@ -17,12 +17,16 @@
  * "runnable:result" brings the new result. site.js mounts this component on every page.
  */
 
-import { mounter } from "../mount.js";
+import { mounter, whenNear } from "../mount.js";
 
 // Playing a timeline takes about this long, whatever its length, at no more than this pace.
 const PLAY_MS = 12_000;
 const SLOWEST_STEP_MS = 300;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+// Drawing the build's result on a block's pictures waits until the block is this close to
+// the viewport: a long page full of pictures then opens as fast as one without them.
+const NEAR = "100% 0px";
+const numbers = new Intl.NumberFormat("en-US");
 
 class LiveDiagram {
   constructor(root) {
@@ -41,7 +45,13 @@ class LiveDiagram {
     this.wire();
     for (const part of root.querySelectorAll(".live__readout, .live__playback, .live__controls")) part.hidden = false;
     root.querySelector(".live__views").hidden = this.views.size < 2;
-    this.load(JSON.parse(root.dataset.liveResult), { play: false });
+    this.result = null;
+    this.forgetNearness = whenNear(root, NEAR, () => this.showBuildResult());
+  }
+
+  /** The build's result, at its end: shown when the block comes near, unless a run's came first. */
+  showBuildResult() {
+    if (!this.result) this.load(JSON.parse(this.root.dataset.liveResult), { play: false });
   }
 
   wire() {
@@ -117,6 +127,7 @@ class LiveDiagram {
   }
 
   render() {
+    if (!this.result) return this.showBuildResult(); // a control used before the block came near
     const design = this.result.designs[this.view];
     const last = this.timeline.length - 1;
     this.index = Math.max(0, Math.min(this.index, last));
@@ -164,6 +175,7 @@ class LiveDiagram {
   }
 
   play() {
+    this.showBuildResult();
     if (this.index >= this.timeline.length - 1) this.index = 0;
     this.render();
     this.playButton.textContent = "Pause";
@@ -199,22 +211,36 @@ class LiveDiagram {
 
   dispose() {
     this.pause();
+    this.forgetNearness();
   }
 }
 
 /** Draw one snapshot on a picture: statuses, notes and the weight of each server's traffic. */
 export function paint(picture, snapshot) {
+  const changedNotes = [];
   for (const [id, state] of Object.entries(snapshot.nodes)) {
     const node = picture.querySelector(`[id="${CSS.escape(id)}"]`);
     if (!node) continue;
     node.dataset.liveStatus = state.status;
-    setNote(node, state.note);
+    if (setNote(node, state.note)) changedNotes.push(node);
     const edge = picture.querySelector(`[id="edge-lb-${CSS.escape(id)}"]`);
     if (edge) {
       edge.dataset.liveTraffic = state.traffic > 0 ? "some" : "none";
       edge.style.setProperty("--live-traffic", String(state.traffic));
     }
   }
+  fitPlates(changedNotes);
+  // Plates fitted to a stand-in font would not fit the diagram font once it arrives.
+  if (changedNotes.length && !document.fonts.check(NOTE_FONT)) document.fonts.load(NOTE_FONT).then(() => fitPlates(changedNotes));
+}
+
+// The pictures' text (diagram.css), which the notes' plates are fitted to.
+const NOTE_FONT = '12px "Noto Sans"';
+
+/** Each note's plate to the size of its text: all measured after every text is written, so the browser lays the picture out once. */
+function fitPlates(nodes) {
+  const sizes = nodes.map((node) => note(node).label.getBBox());
+  nodes.forEach((node, index) => fitPlate(note(node).plate, sizes[index]));
 }
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -223,15 +249,24 @@ const SVG = "http://www.w3.org/2000/svg";
  * A node's note ("512 sessions"): created once, then updated; hidden while empty. It goes in
  * the room its picture keeps for it, an empty <text class="live-note-slot"> that Graphviz
  * sized for the widest note (diagrams/_style.py), so it covers nothing; on a node without
- * that room, one line under its label.
+ * that room, one line under its label. Returns whether its text changed (its plate must then
+ * be fitted to it).
  */
 function setNote(node, text) {
-  const note = node.querySelector(":scope > .live-note") ?? createNote(node);
-  const [plate, label] = note.children;
-  note.style.display = text ? "" : "none";
-  if (label.textContent === text) return;
+  const { group, label } = note(node);
+  group.style.display = text ? "" : "none";
+  if (label.textContent === text) return false;
   label.textContent = text;
-  const size = label.getBBox();
+  return Boolean(text);
+}
+
+function note(node) {
+  const group = node.querySelector(":scope > .live-note") ?? createNote(node);
+  const [plate, label] = group.children;
+  return { group, plate, label };
+}
+
+function fitPlate(plate, size) {
   for (const [name, value] of Object.entries({ x: size.x - 3, y: size.y, width: size.width + 6, height: size.height })) {
     plate.setAttribute(name, String(value));
   }
@@ -264,7 +299,7 @@ function notePlace(node) {
 export function showCounters(list, counters) {
   const rows = Object.entries(counters).map(([label, value]) => {
     const row = document.createElement("div");
-    row.append(element("dt", label), element("dd", typeof value === "number" ? value.toLocaleString("en-US") : String(value)));
+    row.append(element("dt", label), element("dd", typeof value === "number" ? numbers.format(value) : String(value)));
     return row;
   });
   list.replaceChildren(...rows);
@@ -272,7 +307,7 @@ export function showCounters(list, counters) {
 
 /** A control's number beside it, which may lie outside the slider's range (set in the code). */
 function showValue(input, value) {
-  input.nextElementSibling.textContent = Number(value).toLocaleString("en-US");
+  input.nextElementSibling.textContent = numbers.format(Number(value));
 }
 
 function element(tag, text) {

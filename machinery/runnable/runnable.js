@@ -37,7 +37,7 @@
  *                       "stopped".
  */
 
-import { mounter } from "../mount.js";
+import { mounter, whenNear } from "../mount.js";
 import { OutputView } from "./output-view.js";
 import { existingRuntime, sharedRuntime } from "./python-runtime.js";
 
@@ -70,7 +70,8 @@ class RunnableWidget {
     this.buildControls();
     this.setState("idle", "Output printed when the site was built");
     this.listen();
-    watchNearness(this);
+    // A block that comes near the viewport gets its editor once the browser is idle.
+    this.forgetNearness = whenNear(block, NEAR, () => whenIdle(() => this.ensureEditor()));
   }
 
   listen() {
@@ -217,8 +218,7 @@ class RunnableWidget {
     this.block.removeEventListener("runnable:set", this.onSetEvent);
     this.block.closest("details")?.removeEventListener("toggle", this.onToggle);
     this.editor?.destroy();
-    nearness?.unobserve(this.block);
-    nearWidgets.delete(this.block);
+    this.forgetNearness();
   }
 }
 
@@ -242,25 +242,5 @@ function formatSeconds(seconds) {
 
 // Safari has no requestIdleCallback.
 const whenIdle = (task) => (globalThis.requestIdleCallback ? requestIdleCallback(task, { timeout: 2000 }) : setTimeout(task, 300));
-
-const nearWidgets = new Map(); // block -> widget, until the block comes near
-let nearness = null;
-
-/** A block that comes near the viewport gets its editor once the browser is idle. */
-function watchNearness(widget) {
-  nearness ??= new IntersectionObserver(
-    (entries) => {
-      for (const entry of entries.filter((e) => e.isIntersecting)) {
-        nearness.unobserve(entry.target);
-        const near = nearWidgets.get(entry.target);
-        nearWidgets.delete(entry.target);
-        whenIdle(() => near?.ensureEditor());
-      }
-    },
-    { rootMargin: NEAR },
-  );
-  nearWidgets.set(widget.block, widget);
-  nearness.observe(widget.block);
-}
 
 export const mount = mounter(".runnable[data-runnable-file]", (block) => new RunnableWidget(block));

@@ -77,9 +77,11 @@ def test_failure_diagram_marks_the_failed_server() -> None:
 def test_text_alternative_and_caption(script: scripts.Script) -> None:
     assert len(script.caption) > 40 and len(script.alt) > 80
     html = ET.fromstring(figure.render_figure(script.path, (2, 3, 4), 3))
-    pictures = html.findall(f"div/{SVG}svg")
-    assert [svg.get("role") for svg in pictures] == ["img"] * 3
-    labels = [svg.get("aria-label") for svg in pictures]
+    # The frame of each picture carries its text alternative (svg.framed); the SVG is hidden from the accessibility tree.
+    frames = html.findall("div")
+    assert [frame.get("role") for frame in frames] == ["img"] * 3
+    assert [frame.find(f"{SVG}svg").get("aria-hidden") for frame in frames] == ["true"] * 3
+    labels = [frame.get("aria-label") for frame in frames]
     assert all(label and "{" not in label for label in labels)
     if "{servers}" in script.alt:
         assert len(set(labels)) == 3, "the text alternative should name each variant's server count"

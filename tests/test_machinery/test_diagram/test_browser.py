@@ -352,3 +352,23 @@ def test_each_figure_has_a_text_alternative_and_caption(page, diagram_page: str)
     box = page.locator("svg.diagram-icons").bounding_box()
     assert box is None or box["width"] == 0
     assert page.request_log.external() == []
+
+
+def test_pictures_far_below_the_fold_keep_their_text_alternative_and_size(browser, diagram_page: str) -> None:
+    # The browser skips drawing them until the reader nears them (diagram.css): a screen
+    # reader must still find each one, and drawing one must not move the page.
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(diagram_page)
+    tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
+    images = {node.get("name", {}).get("value") for node in tree if node.get("role", {}).get("value") == "image" and not node.get("ignored")}
+    alts = {scripts.load_script(path).alt.format(servers=3) for path in SCRIPTS}
+    assert alts <= images
+    frames = page.locator(".md-typeset > figure.diagram .diagram-variant:not([hidden])")
+    last = frames.nth(frames.count() - 1)
+    assert last.bounding_box()["y"] > 10 * 844, "the last picture should be far below the fold"
+    before = last.bounding_box()["height"]
+    last.scroll_into_view_if_needed()
+    drawn = last.locator("svg").bounding_box()["height"]
+    assert before == pytest.approx(drawn, abs=0.5) and last.bounding_box()["height"] == pytest.approx(drawn, abs=0.5)
+    context.close()

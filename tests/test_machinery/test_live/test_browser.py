@@ -44,6 +44,11 @@ class Live:
         self.root = page.locator(f'.live[data-live-snippet="{SNIPPET}"]')
         self.block = self.root.locator(".runnable")
 
+    def reach(self) -> None:
+        """Scroll to the block, as a reader does, and wait for it to draw the build's result."""
+        self.root.scroll_into_view_if_needed()
+        self.root.locator(".live__counters dt").first.wait_for()
+
     def node(self, node_id: str):
         return self.root.locator(f'.live__view:not([hidden]) .diagram-variant:not([hidden]) [id="{node_id}"]')
 
@@ -141,7 +146,7 @@ def reader(browser, site_url: str) -> Iterator[object]:
 @pytest.fixture
 def live(reader) -> Live:
     live = Live(reader)
-    live.root.locator(".live__counters dt").first.wait_for()
+    live.reach()
     live.choose_view("Stateful (sticky)")
     return live
 
@@ -156,6 +161,41 @@ def test_before_any_run_the_build_result_shows_the_end_of_the_crash(live: Live) 
     assert live.counters() == shown(final["counters"])
     minute = last_event_minute(result["designs"]["stateful"])
     assert live.root.locator(".live__event").text_content().startswith(f"Minute {minute}: ")
+
+
+def test_a_block_far_down_the_page_draws_only_when_the_reader_nears_it(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 400})
+    page = context.new_page()
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    page.wait_for_selector(".live[data-mounted]", state="attached")
+    page.wait_for_timeout(500)
+    assert live.root.bounding_box()["y"] > 3 * 400, "the block should start well below the first screens"
+    assert live.root.get_attribute("data-live-minute") is None and live.counters() == {}
+    live.root.scroll_into_view_if_needed()
+    page.wait_for_function("(root) => root.dataset.liveMinute !== undefined", arg=live.root.element_handle())
+    assert live.status("web-2") == "down" and live.counters()
+    context.close()
+
+
+def test_notes_fit_the_diagram_font_even_when_it_arrives_late(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    held = []
+    page.route("**/*.woff", lambda route: held.append(route))  # the font waits until the block has drawn its notes
+    page.goto(site_url + PAGE, wait_until="domcontentloaded")
+    live = Live(page)
+    live.reach()
+    note = live.node("web-1").locator(":scope > .live-note")
+    with_stand_in = note.locator("text").bounding_box()["width"]
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.fonts.check('12px \"Noto Sans\"')")
+    page.wait_for_timeout(200)
+    plate, text = note.locator("rect").bounding_box(), note.locator("text").bounding_box()
+    assert held and text["width"] != pytest.approx(with_stand_in, abs=1), "the stand-in font should differ"
+    assert plate["width"] == pytest.approx(text["width"] + 6, abs=1)
+    context.close()
 
 
 def test_after_a_crash_run_the_crashed_node_looks_crashed_and_the_counters_are_pythons(live: Live) -> None:
@@ -283,7 +323,7 @@ def test_with_reduced_motion_a_run_shows_its_end_without_playing(browser, site_u
     page.goto(site_url + PAGE)
     live = Live(page)
     live.count_runs()
-    live.root.locator(".live__counters dt").first.wait_for()
+    live.reach()
     live.open_code()
     live.run()
     last_minute = expected()["parameters"]["minutes"] - 1
@@ -299,7 +339,7 @@ def test_the_live_block_fits_a_phone_in_both_schemes(browser, site_url: str, sch
     page = context.new_page()
     page.goto(site_url + PAGE)
     live = Live(page)
-    live.root.locator(".live__counters dt").first.wait_for()
+    live.reach()
     for name in ("Step back", "Play", "Step forward"):
         assert live.root.get_by_role("button", name=name).is_visible()
     assert live.root.get_by_label("Web servers", exact=True).is_visible()
@@ -325,7 +365,7 @@ def test_after_instant_navigation_away_and_back_the_live_block_works(browser, in
     assert page.evaluate("window.notReloaded") is True
     live = Live(page)
     live.count_runs()
-    live.root.locator(".live__counters dt").first.wait_for()
+    live.reach()
     assert page.locator(".live .live__playback:not([hidden])").count() == page.locator(".live").count()
     ended = live.runs()
     slider = live.root.get_by_label("Crash at minute", exact=True)
@@ -355,7 +395,7 @@ def test_every_live_block_draws_exactly_what_its_result_says(browser, site_url: 
         page.goto(site_url + path)
         live = Live(page)
         live.root = page.locator(f'.live[data-live-snippet="{snippet}"]')
-        live.root.locator(".live__counters dt").first.wait_for()
+        live.reach()
         time = live.root.get_by_role("slider", name="Time")
         for view in live.root.locator(".live__views input").evaluate_all("inputs => inputs.map((i) => i.value)"):
             live.root.locator(f'.live__views input[value="{view}"]').check()
