@@ -361,7 +361,8 @@ def test_pictures_far_below_the_fold_keep_their_text_alternative_and_size(browse
     page = context.new_page()
     page.goto(diagram_page)
     tree = context.new_cdp_session(page).send("Accessibility.getFullAXTree")["nodes"]
-    images = {node.get("name", {}).get("value") for node in tree if node.get("role", {}).get("value") == "image" and not node.get("ignored")}
+    images = {node.get("name", {}).get("value") for node in tree
+              if node.get("role", {}).get("value") == "image" and not node.get("ignored")}
     alts = {scripts.load_script(path).alt.format(servers=3) for path in SCRIPTS}
     assert alts <= images
     frames = page.locator(".md-typeset > figure.diagram .diagram-variant:not([hidden])")

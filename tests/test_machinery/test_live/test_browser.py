@@ -182,7 +182,11 @@ def test_notes_fit_the_diagram_font_even_when_it_arrives_late(browser, site_url:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     held = []
-    page.route("**/*.woff", lambda route: held.append(route))  # the font waits until the block has drawn its notes
+
+    def hold(route) -> None:  # the font waits until the block has drawn its notes
+        held.append(route)
+
+    page.route("**/*.woff", hold)
     page.goto(site_url + PAGE, wait_until="domcontentloaded")
     live = Live(page)
     live.reach()
