@@ -50,3 +50,14 @@ export function whenNear(element, margin, callback) {
     watcher.observer.unobserve(element);
   };
 }
+
+/**
+ * Put in place the content a page ships inert, in a <template> that is `element`'s child
+ * (figure.html, live.html): a picture the reader may never ask for costs the page no
+ * elements until it is first shown. Returns `element`.
+ */
+export function unpack(element) {
+  const inert = element.querySelector(":scope > template");
+  if (inert) inert.replaceWith(inert.content);
+  return element;
+}

@@ -17,7 +17,7 @@
  * "runnable:result" brings the new result. site.js mounts this component on every page.
  */
 
-import { mounter, whenNear } from "../mount.js";
+import { mounter, unpack, whenNear } from "../mount.js";
 
 // Playing a timeline takes about this long, whatever its length, at no more than this pace.
 const PLAY_MS = 12_000;
@@ -133,7 +133,7 @@ class LiveDiagram {
     this.index = Math.max(0, Math.min(this.index, last));
     const snapshot = this.timeline[this.index];
     for (const [key, view] of this.views) view.hidden = key !== this.view;
-    const picture = this.showPicture(this.views.get(this.view), design.diagram_servers);
+    const picture = this.showPicture(unpack(this.views.get(this.view)), design.diagram_servers);
     if (picture) paint(picture, snapshot);
     this.showCounters(snapshot.counters);
     this.showLatestEvent();
@@ -148,6 +148,7 @@ class LiveDiagram {
   showPicture(view, servers) {
     const variants = [...view.querySelectorAll(".diagram-variant")];
     for (const variant of variants) variant.hidden = Number(variant.dataset.servers) !== servers;
+    for (const variant of variants.filter((shown) => !shown.hidden)) unpack(variant);
     const picture = view.querySelector(`.diagram-variant[data-servers="${servers}"] svg`);
     if (!picture) {
       const counts = variants.map((variant) => Number(variant.dataset.servers));

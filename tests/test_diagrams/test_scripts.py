@@ -80,7 +80,7 @@ def test_text_alternative_and_caption(script: scripts.Script) -> None:
     # The frame of each picture carries its text alternative (svg.framed); the SVG is hidden from the accessibility tree.
     frames = html.findall("div")
     assert [frame.get("role") for frame in frames] == ["img"] * 3
-    assert [frame.find(f"{SVG}svg").get("aria-hidden") for frame in frames] == ["true"] * 3
+    assert [next(frame.iter(f"{SVG}svg")).get("aria-hidden") for frame in frames] == ["true"] * 3
     labels = [frame.get("aria-label") for frame in frames]
     assert all(label and "{" not in label for label in labels)
     if "{servers}" in script.alt:

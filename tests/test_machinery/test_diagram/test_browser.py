@@ -113,11 +113,14 @@ MEASURE = """([text, notes, counts]) => {
         .map((note) => ({ id: note.parentElement.id, box: box(note.querySelector("rect")) })),
     };
   };
+  // As live.js shows a hidden variant: its picture comes out of its <template> (mount.js).
+  const unpack = (variant) => { const inert = variant.querySelector(":scope > template"); if (inert) inert.replaceWith(inert.content); };
   const pictures = [];
   for (const figure of document.querySelectorAll(".md-typeset > figure.diagram")) {
     const variants = [...figure.querySelectorAll(".diagram-variant")];
     for (const shown of variants) {
       for (const variant of variants) variant.hidden = variant !== shown;
+      unpack(shown);
       pictures.push(measure(shown.querySelector("svg"), `${figure.dataset.diagram} alone, ${shown.dataset.servers} servers`));
     }
   }
@@ -320,7 +323,10 @@ def test_a_hidden_variant_paints_its_icons_when_shown(browser, diagram_page: str
     figure = page.locator('.md-typeset > figure[data-diagram="stateless"]')
     figure.evaluate("""figure => {
         figure.querySelector('[data-servers="3"]').hidden = true;
-        figure.querySelector('[data-servers="6"]').hidden = false;
+        const shown = figure.querySelector('[data-servers="6"]');
+        shown.hidden = false;
+        const inert = shown.querySelector(':scope > template');  // as live.js does (mount.js unpack)
+        inert.replaceWith(inert.content);
     }""")
     visible = figure.locator(".diagram-variant:not([hidden])")
     assert visible.locator("g.node.server").count() == 6

@@ -178,6 +178,22 @@ def test_a_block_far_down_the_page_draws_only_when_the_reader_nears_it(browser, 
     context.close()
 
 
+def test_pictures_not_shown_cost_the_page_no_elements_until_shown(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.reach()
+    assert live.root.locator(".diagram-variant[hidden] svg, .live__view[hidden] figure").count() == 0
+    assert live.root.locator(".diagram-variant[hidden] > template").count() > 0
+    live.root.get_by_role("radio").nth(1).check()
+    assert live.root.locator(".live__view:not([hidden]) .diagram-variant:not([hidden]) svg g.node").count() > 0
+    assert errors == []
+    context.close()
+
+
 def test_notes_fit_the_diagram_font_even_when_it_arrives_late(browser, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
