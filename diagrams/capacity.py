@@ -19,24 +19,42 @@ Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
 
 import _style as s
 
+# The worked example of docs/operating.md ("Worked example: 2 million sessions of 4 KB"), computed.
+SESSIONS = 2_000_000
+SESSION_BYTES = 4096
+KEY_OVERHEAD_BYTES = 100  # key name, TTL, store bookkeeping
+FRAGMENTATION = 1.2
+MAX_MEMORY_SHARE = 0.7  # headroom for growth and snapshot copy-on-write
+PEAK_REQUESTS = 20_000  # a second, each reading one session
+SHARDS = 2
+SHARD_GB = 16
+
+RAW_GB = SESSIONS * SESSION_BYTES / 1e9
+PER_COPY_GB = SESSIONS * (SESSION_BYTES + KEY_OVERHEAD_BYTES) / 1e9 * FRAGMENTATION / MAX_MEMORY_SHARE
+READ_MB_S = PEAK_REQUESTS * SESSION_BYTES / 1e6
+
 CAPTION = (
-    "Sizing the store: 2 million live sessions of 4 KB need about 14.4 GB per copy once overhead, "
-    "fragmentation and headroom are counted; two 16 GB shards, each with a replica in another zone, hold them."
+    f"Sizing the store: {SESSIONS / 1e6:g} million live sessions of 4 KB need about {PER_COPY_GB:.1f} GB per copy once "
+    f"overhead, fragmentation and headroom are counted; {SHARDS} shards of {SHARD_GB} GB, each with a replica in another "
+    "zone, hold them."
 )
 ALT = (
-    "{servers} web servers read sessions from a store of two shards. Each shard is a 16 GB primary holding "
-    "about a million sessions, replicated to a 16 GB replica in another zone. The arithmetic: 2 million "
-    "sessions of 4 KB are 8.2 GB raw, about 10 GB with per-key overhead and fragmentation, and 14.4 GB "
-    "per copy with 30% headroom. At 20,000 requests a second the servers read 82 MB of sessions a second."
+    f"{{servers}} web servers read sessions from a store of {SHARDS} shards. Each shard is a {SHARD_GB} GB primary "
+    f"holding about {SESSIONS / SHARDS / 1e6:g} million sessions, replicated to a {SHARD_GB} GB replica in another zone. "
+    f"The arithmetic: {SESSIONS / 1e6:g} million sessions of 4 KB are {RAW_GB:.1f} GB raw, about "
+    f"{PER_COPY_GB * MAX_MEMORY_SHARE:.0f} GB with per-key overhead and fragmentation, and {PER_COPY_GB:.1f} GB per "
+    f"copy with {1 - MAX_MEMORY_SHARE:.0%} headroom. At {PEAK_REQUESTS:,} requests a second the servers read "
+    f"{READ_MB_S:.0f} MB of sessions a second."
 )
-SHARDS = 2
 # The worked example, as the store's title.
-SIZING = "Session store: 2 million sessions\n\u00d7 4 KB = 8.2 GB; 14.4 GB per copy\nwith overhead and 30% headroom"
+SIZING = (f"Session store: {SESSIONS / 1e6:g} million sessions\n\u00d7 4 KB = {RAW_GB:.1f} GB; {PER_COPY_GB:.1f} GB per copy\n"
+          f"with overhead and {1 - MAX_MEMORY_SHARE:.0%} headroom")
 
 
 def shard(number: int) -> s.Node:
     """A primary and, beside it, its replica in another zone. Returns the primary."""
-    primary = s.node("database-clock", f"Shard {number}:\n16 GB, 1M\nsessions", f"shard-{number}", "store")
+    label = f"Shard {number}:\n{SHARD_GB} GB, {SESSIONS // SHARDS // 1_000_000}M\nsessions"
+    primary = s.node("database-clock", label, f"shard-{number}", "store")
     replica = s.node("database-clock", "Replica,\nother zone", f"shard-{number}-replica", "store replica")
     s.stack(primary, replica)
     s.link(primary, replica, kind="replication", style="dashed")
@@ -45,7 +63,7 @@ def shard(number: int) -> s.Node:
 
 def draw(servers: int = 3) -> s.Canvas:
     with s.canvas("capacity") as diagram:
-        tier, _, _ = s.web_tier("Web tier: 20,000 requests/s\nread 82 MB/s of sessions", servers)
+        tier, _, _ = s.web_tier(f"Web tier: {PEAK_REQUESTS:,} requests/s\nread {READ_MB_S:.0f} MB/s of sessions", servers)
         with s.group(SIZING, "state", "state"):
             primaries = [shard(number) for number in range(1, SHARDS + 1)]
             s.row(*primaries)

@@ -23,14 +23,14 @@ Ids in the SVG (class after Graphviz's own `node`/`edge`/`cluster`):
 import _style as s
 
 CAPTION = (
-    "The browser holds only a __Host- session cookie, which scripts cannot read and other sites' requests "
+    "The browser holds only a __Host- session cookie, which scripts cannot read and forms posted from other sites "
     "do not carry; the backend-for-frontend keeps the OAuth tokens and attaches them to API calls."
 )
 ALT = (
     "A browser sends a __Host- session cookie, marked Secure, HttpOnly and SameSite=Lax, through a load balancer "
     "to {servers} backend-for-frontend servers. They keep the user's OAuth tokens in a session store and "
     "attach the access token to calls to the API. A script injected into the page cannot read the cookie, "
-    "because it is HttpOnly, and a form on another site sends its request without the cookie, because of SameSite."
+    "because it is HttpOnly, and a form that another site posts sends its request without the cookie, because of SameSite."
 )
 
 
