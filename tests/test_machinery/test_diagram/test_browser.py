@@ -378,4 +378,7 @@ def test_pictures_far_below_the_fold_keep_their_text_alternative_and_size(browse
     last.scroll_into_view_if_needed()
     drawn = last.locator("svg").bounding_box()["height"]
     assert before == pytest.approx(drawn, abs=0.5) and last.bounding_box()["height"] == pytest.approx(drawn, abs=0.5)
+    # A printed page has no viewport to be near: every picture is drawn.
+    page.emulate_media(media="print")
+    assert set(frames.evaluate_all("frames => frames.map(f => getComputedStyle(f).contentVisibility)")) == {"visible"}
     context.close()
