@@ -6,7 +6,7 @@ mkdocs.yml; everything else they need reaches the site from here.
 
 from pathlib import Path
 
-from machinery import bundle, fence, figures, live, prefetch
+from machinery import bundle, deferred, fence, figures, live, prefetch
 from machinery.diagram import svg
 from machinery.runnable import configure, runtime, stdlib
 
@@ -20,6 +20,7 @@ def on_config(config):  # noqa: ANN001, ANN201 - MkDocs' hook signature
 
 def on_pre_build(config):  # noqa: ANN001, ANN201
     figures.start_build()
+    deferred.start_build()
     prefetch.start(Path(config.docs_dir))  # the snippet runs go on while the rest of the build does
     bundle.bundle()
     stdlib.prepare()  # and so does cutting the standard library, if it is not cached
@@ -44,3 +45,7 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
 
 def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
     return svg.share_icons(html)
+
+
+def on_post_build(config):  # noqa: ANN001, ANN201
+    deferred.write_files(config.site_dir)

@@ -61,3 +61,26 @@ export function unpack(element) {
   if (inert) inert.replaceWith(inert.content);
   return element;
 }
+
+/**
+ * The text of a file the build put off (machinery/deferred.py), named relative to the
+ * site's bundle, beside which it sits: this module is bundled into assets/site/site.js.
+ */
+export async function fetchDeferred(name) {
+  const response = await fetch(new URL(name, import.meta.url));
+  if (!response.ok) throw new Error(`${name} did not load (HTTP ${response.status})`);
+  return response.text();
+}
+
+/**
+ * Fill every empty <template data-src> under `root` with the file it names, once; unpack()
+ * then puts its content in place when it is shown.
+ */
+export function fillDeferred(root) {
+  return Promise.all(
+    [...root.querySelectorAll("template[data-src]")].map(async (inert) => {
+      inert.innerHTML = await fetchDeferred(inert.dataset.src);
+      inert.removeAttribute("data-src");
+    }),
+  );
+}

@@ -20,8 +20,9 @@
 - controls: parameters of the snippet (its --options) that the reader sets with sliders.
   Changing one re-runs the snippet, with the editor's code, on those values.
 
-The build runs the snippet once with --json and puts that result in the page (live.html),
-so the pictures can be replayed before anything runs in the browser. live.js replays a
+The build runs the snippet once with --json; that result, and the pictures not shown at
+first, go into files the page fetches when the block comes near (deferred.py), so the
+pictures can be replayed before anything runs in the browser. live.js replays a
 result's timeline on the pictures and takes the result of every later run. It draws what
 the snippet says and computes nothing: the result's shape is described in
 snippets/sessionlab.py. spec.py checks the block against that result.
@@ -32,8 +33,8 @@ from __future__ import annotations
 import itertools
 import json
 
-from machinery import fence
-from machinery.diagram import figure, scripts
+from machinery import deferred, fence
+from machinery.diagram import figure, scripts, svg
 from machinery.live.spec import LiveBlock
 
 
@@ -60,10 +61,10 @@ def fence_format(source, language, css_class, options, md, **kwargs) -> str:  # 
     return fence.render(
         "live/live.html",
         snippet=live.block.run.file,
-        result=json.dumps(live.result, separators=(",", ":")),
+        result=deferred_result(live),
         prefix=f"live-{live.block.run.file.removesuffix('.py')}-{next(BlockNumbers.counter)}",
         views=[
-            (key, designs[key].get("label", key), key != first_view, view_figure(live, key, script))
+            (key, designs[key].get("label", key), *shown_later(view_figure(live, key, script), hidden=key != first_view))
             for key, script in live.views.items()
         ],
         controls=live.controls,
@@ -78,6 +79,8 @@ def compare_html(live: LiveBlock) -> str:
     return fence.render(
         "live/compare.html",
         snippet=live.block.run.file,
+        # A comparison opens a page (the home page's demo) and is drawn at once: its small
+        # result stays in the page rather than wait for a fetch and move the text below.
         result=json.dumps(live.result, separators=(",", ":")),
         compare=live.compare,
         views=[(key, designs[key].get("label", key), view_figure(live, key, script)) for key, script in live.views.items()],
@@ -87,3 +90,17 @@ def compare_html(live: LiveBlock) -> str:
 def view_figure(live: LiveBlock, key: str, script: str) -> str:
     shown_first = live.result["designs"][key]["diagram_servers"]
     return figure.cached_figure(scripts.script_path(script), live.servers, shown_first)
+
+
+def deferred_result(live: LiveBlock) -> str:
+    """The build's result, in a file the page fetches when the block comes near (deferred.py)."""
+    return deferred.defer(json.dumps(live.result, separators=(",", ":")), ".json")
+
+
+def shown_later(view: str, *, hidden: bool) -> tuple[bool, str, str]:
+    """(hidden, icons, figure) for a design: a hidden figure is a file fetched when the block
+    comes near, its icons left in the page for the page's one sprite (svg.share_icons); a
+    shown one defers only its pictures for other server counts."""
+    if not hidden:
+        return False, "", deferred.defer_inert(view)
+    return True, "".join(svg.SPRITE.findall(view)), deferred.defer(svg.SPRITE.sub("", view), ".html")

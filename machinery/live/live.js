@@ -17,14 +17,15 @@
  * "runnable:result" brings the new result. site.js mounts this component on every page.
  */
 
-import { mounter, unpack, whenNear } from "../mount.js";
+import { fetchDeferred, fillDeferred, mounter, unpack, whenNear } from "../mount.js";
 
 // Playing a timeline takes about this long, whatever its length, at no more than this pace.
 const PLAY_MS = 12_000;
 const SLOWEST_STEP_MS = 300;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-// Drawing the build's result on a block's pictures waits until the block is this close to
-// the viewport: a long page full of pictures then opens as fast as one without them.
+// Fetching the build's result and the pictures not shown (deferred.py), and drawing that
+// result, wait until the block is this close to the viewport: a long page full of pictures
+// then opens as fast as one without them.
 const NEAR = "100% 0px";
 
 class LiveDiagram {
@@ -48,9 +49,20 @@ class LiveDiagram {
     this.forgetNearness = whenNear(root, NEAR, () => this.showBuildResult());
   }
 
+  /** What the block fetches once (deferred.py): the build's result and the pictures not shown. */
+  fetchParts() {
+    this.parts ??= Promise.all([fetchDeferred(this.root.dataset.liveResult), fillDeferred(this.root)]).then(([text]) => JSON.parse(text));
+    return this.parts;
+  }
+
   /** The build's result, at its end: shown when the block comes near, unless a run's came first. */
-  showBuildResult() {
-    if (!this.result) this.load(JSON.parse(this.root.dataset.liveResult), { play: false });
+  async showBuildResult() {
+    try {
+      const result = await this.fetchParts();
+      if (!this.result) this.load(result, { play: false });
+    } catch (error) {
+      this.say(`The pictures cannot be replayed: ${error.message}. Reload the page to try again.`);
+    }
   }
 
   wire() {
@@ -73,7 +85,7 @@ class LiveDiagram {
       this.root.querySelector(".live__controls")?.addEventListener(type, () => this.ask("runnable:prepare"), { passive: true });
     }
     this.runnable.addEventListener("runnable:change", (event) => this.followCode(event.detail.constant));
-    this.runnable.addEventListener("runnable:result", (event) => this.load(event.detail.result, { play: true }));
+    this.runnable.addEventListener("runnable:result", (event) => this.showRunResult(event.detail.result));
     this.runnable.addEventListener("runnable:end", (event) => this.afterRun(event.detail.status));
   }
 
@@ -95,6 +107,12 @@ class LiveDiagram {
       if (value >= Number(input.min) && value <= Number(input.max)) input.value = String(value);
       showValue(input, value);
     }
+  }
+
+  /** A run's result, once the pictures it may need are in the page. */
+  async showRunResult(result) {
+    await this.showBuildResult();
+    this.load(result, { play: true });
   }
 
   /** Show a result: at its end, or played from its start after a run (unless motion is reduced). */
@@ -175,7 +193,7 @@ class LiveDiagram {
   }
 
   play() {
-    this.showBuildResult();
+    if (!this.result) return void this.showBuildResult().then(() => this.result && this.play());
     if (this.index >= this.timeline.length - 1) this.index = 0;
     this.render();
     this.playButton.textContent = "Pause";

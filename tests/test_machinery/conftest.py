@@ -80,12 +80,22 @@ LIVE_BLOCK = re.compile(
 )
 
 
+DEFERRED_PICTURES = re.compile(r'<template data-src="([^"]+)"></template>')
+
+
+def deferred_file(site: Path, name: str) -> str:
+    """A file the page fetches when its block comes near (machinery/deferred.py)."""
+    return (site / "assets" / "site" / unescape(name)).read_text(encoding="utf-8")
+
+
 def live_blocks(site: Path) -> list[tuple[str, str, str, dict]]:
-    """(page, snippet, HTML up to its runnable block, embedded result) of every live block."""
+    """(page, snippet, HTML up to its runnable block, build result) of every live block;
+    the HTML as it is once the block has fetched its pictures."""
     found = []
     for html in sorted(site.rglob("index.html")):
         for snippet, result, markup in LIVE_BLOCK.findall(html.read_text(encoding="utf-8")):
-            found.append((html.parent.relative_to(site).as_posix(), snippet, markup, json.loads(unescape(result))))
+            fetched = DEFERRED_PICTURES.sub(lambda inert: f"<template>{deferred_file(site, inert.group(1))}</template>", markup)
+            found.append((html.parent.relative_to(site).as_posix(), snippet, fetched, json.loads(deferred_file(site, result))))
     return found
 
 

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 
+from machinery import deferred, live
 from machinery import fence as fences
 from machinery.diagram import figure
 from tests.conftest import ROOT
@@ -85,8 +86,8 @@ def live_block(figures: dict[str, str], note: str) -> str:
     shows a server count by handing the block a result, as a run does (runnable:result)."""
     first = {key: (3, noted_nodes(html)["3"]) for key, html in figures.items()}
     return fences.render(
-        "live/live.html", snippet="test.py", result=json.dumps(result(first, note)), prefix="test",
-        views=[(key, key, index > 0, html) for index, (key, html) in enumerate(figures.items())],
+        "live/live.html", snippet="test.py", result=deferred.defer(json.dumps(result(first, note)), ".json"), prefix="test",
+        views=[(key, key, *live.shown_later(html, hidden=index > 0)) for index, (key, html) in enumerate(figures.items())],
         controls=[], parameters={}, runnable='<div class="runnable"></div>',
     )
 
@@ -102,9 +103,12 @@ def compare_block(figures: dict[str, str], note: str) -> str:
 
 
 def write_project(folder: Path, markdown: str) -> Path:
+    """A project of one page; the files its blocks defer (live_block, compare_block) go in
+    its docs/, which the build copies into the site where the fences' own would be."""
     (folder / "docs").mkdir(parents=True, exist_ok=True)
     (folder / "mkdocs.yml").write_text(mkdocs_config())
     (folder / "docs" / "index.md").write_text(markdown)
+    deferred.write_files(str(folder / "docs"))
     return folder
 
 

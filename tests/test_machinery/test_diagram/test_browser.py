@@ -78,7 +78,7 @@ def open_page(browser, url: str, scheme: str, width: int):
 
 
 # Runs in the page: every picture, as it is drawn, in CSS pixels.
-MEASURE = """([text, notes, counts]) => {
+MEASURE = """async ([text, notes, counts]) => {
   const box = (element) => { const r = element.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
   // Where the edges run, as points a couple of pixels apart.
   const points = (path) => {
@@ -133,6 +133,7 @@ MEASURE = """([text, notes, counts]) => {
       const result = { parameters: {}, designs: Object.fromEntries(Object.keys(notes)
         .map((key) => [key, { label: key, diagram_servers: Number(count), timeline: [snapshot] }])) };
       live.querySelector(".runnable").dispatchEvent(new CustomEvent("runnable:result", { detail: { result } }));
+      await new Promise((drawn) => setTimeout(drawn));  // live.js shows a run's result once its pictures are in
       const svg = live.querySelector(`.live__view[data-live-view="${view}"] .diagram-variant[data-servers="${count}"] svg`);
       pictures.push(measure(svg, `${view} in a live block, ${count} servers`));
     }
@@ -196,6 +197,9 @@ def measured(browser, diagram_page: str, figures: dict[str, str], note: str) -> 
     found = {}
     for scheme, width in itertools.product(SCHEMES, WIDTHS):
         page = open_page(browser, diagram_page, scheme, width)
+        for block in page.locator(".live, .live-compare").all():  # each draws once near (deferred.py)
+            block.scroll_into_view_if_needed()
+            page.wait_for_function("(block) => block.dataset.liveMinute !== undefined", arg=block.element_handle())
         found[scheme, width] = page.evaluate(MEASURE, [note, notes, [str(count) for count in SERVER_COUNTS]])
         page.context.close()
     return found

@@ -163,18 +163,41 @@ def test_before_any_run_the_build_result_shows_the_end_of_the_crash(live: Live) 
     assert live.root.locator(".live__event").text_content().startswith(f"Minute {minute}: ")
 
 
-def test_a_block_far_down_the_page_draws_only_when_the_reader_nears_it(browser, site_url: str) -> None:
+def test_a_block_far_down_the_page_fetches_and_draws_only_when_the_reader_nears_it(browser, site_url: str) -> None:
+    """Its result and its pictures not shown are files (machinery/deferred.py), not page weight."""
     context = browser.new_context(viewport={"width": 1280, "height": 400})
     page = context.new_page()
+    deferred = []
+    page.on("request", lambda request: "/assets/site/deferred/" in request.url and deferred.append(request.url))
     page.goto(site_url + PAGE)
     live = Live(page)
     page.wait_for_selector(".live[data-mounted]", state="attached")
     page.wait_for_timeout(500)
     assert live.root.bounding_box()["y"] > 3 * 400, "the block should start well below the first screens"
     assert live.root.get_attribute("data-live-minute") is None and live.counters() == {}
+    assert deferred == [], "nothing the block defers is fetched before the reader comes near"
     live.root.scroll_into_view_if_needed()
     page.wait_for_function("(root) => root.dataset.liveMinute !== undefined", arg=live.root.element_handle())
     assert live.status("web-2") == "down" and live.counters()
+    assert any(url.endswith(".json") for url in deferred) and any(url.endswith(".html") for url in deferred)
+    context.close()
+
+
+def test_a_result_that_cannot_be_fetched_leaves_the_pictures_as_drawn_and_says_so(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/assets/site/deferred/*.json", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.root.scroll_into_view_if_needed()
+    notice = live.root.locator(".live__notice")
+    notice.wait_for()
+    assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
+    assert live.visible_servers() == expected()["parameters"]["servers"], "the picture the page was built with stays"
+    assert live.root.get_attribute("data-live-minute") is None
+    assert errors == []
     context.close()
 
 

@@ -32,12 +32,28 @@ def test_each_view_has_a_picture_per_server_count_and_the_controls_start_at_the_
             assert result["parameters"][constant.lower()] == int(value)
 
 
+def test_the_page_holds_neither_the_result_nor_the_pictures_not_shown_yet(built_site: Path) -> None:
+    """Both are files fetched when the block comes near (machinery/deferred.py); every icon
+    those pictures draw is in the page's one sprite."""
+    for page in ("stateful", "operating"):
+        html = (built_site / page / "index.html").read_text(encoding="utf-8")
+        names = re.findall(r'data-live-result="(deferred/[0-9a-f]{20}\.json)"', html)
+        assert names, page
+        assert not re.search(r"<template>", html), f"{page}: a picture not shown is still in the page"
+        symbols = set(re.findall(r'<symbol id="([^"]+)"', html))
+        for _, _, markup, _ in (block for block in live_blocks(built_site) if block[0] == page):
+            assert set(re.findall(r'xlink:href="#([^"]+)"', markup)) <= symbols, page
+            assert "diagram-icons" not in markup.split("<template>", 1)[-1], f"{page}: a fetched picture brings its own icons"
+
+
 def test_the_page_carries_each_icon_once(built_site: Path) -> None:
     html = (built_site / "stateful" / "index.html").read_text(encoding="utf-8")
     symbols = re.findall(r'<symbol id="([^"]+)"', html)
     assert len(re.findall(r'class="diagram-icons"', html)) == 1
     assert symbols and len(symbols) == len(set(symbols))
-    assert set(re.findall(r'xlink:href="#([^"]+)"', html)) == set(symbols)
+    # Every icon is drawn somewhere: in the page, or in a picture it fetches when shown.
+    fetched = "".join(markup for page, _, markup, _ in live_blocks(built_site) if page == "stateful")
+    assert set(re.findall(r'xlink:href="#([^"]+)"', html + fetched)) == set(symbols)
 
 
 def add_live_block(project: Path, body: str) -> None:
