@@ -57,7 +57,7 @@ export function whenNear(element, margin, callback) {
  * elements until it is first shown. Returns `element`.
  */
 export function unpack(element) {
-  const inert = element.querySelector(":scope > template");
+  const inert = element.querySelector(":scope > template:not([data-src])"); // one still to fetch stays put
   if (inert) inert.replaceWith(inert.content);
   return element;
 }

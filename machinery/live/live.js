@@ -2,8 +2,8 @@
  * Live diagrams: every ```live block (div.live, live.html) replays a
  * simulation's timeline on its architecture pictures.
  *
- * A result (the build's, embedded in the page, then that of every run) has, for each
- * design, the number of servers its picture needs and a list of snapshots: for each
+ * A result (the build's, fetched when the block comes near, then that of every run) has,
+ * for each design, the number of servers its picture needs and a list of snapshots: for each
  * diagram node its status and a short note, plus counters and the minute's events (see
  * snippets/sessionlab.py). This file only draws them: a node's status becomes its
  * data-live-status (styled in live.css), its note a label on the picture, its share of
@@ -49,27 +49,43 @@ class LiveDiagram {
     this.forgetNearness = whenNear(root, NEAR, () => this.showBuildResult());
   }
 
-  /** What the block fetches once (deferred.py): the build's result and the pictures not shown. */
+  /** What the block fetches, once (deferred.py): the pictures not shown, and the build's result. */
   fetchParts() {
-    this.parts ??= Promise.all([fetchDeferred(this.root.dataset.liveResult), fillDeferred(this.root)]).then(([text]) => JSON.parse(text));
-    return this.parts;
+    this.pictures ??= fillDeferred(this.root);
+    this.buildResult ??= fetchDeferred(this.root.dataset.liveResult).then(JSON.parse);
   }
 
   /** The build's result, at its end: shown when the block comes near, unless a run's came first. */
   async showBuildResult() {
+    this.fetchParts();
     try {
-      const result = await this.fetchParts();
-      if (!this.result) this.load(result, { play: false });
+      const [result] = await Promise.all([this.buildResult, this.pictures]);
+      if (!this.result && !this.disposed) this.load(result, { play: false });
     } catch (error) {
-      this.say(`The pictures cannot be replayed: ${error.message}. Reload the page to try again.`);
+      this.cannotReplay(error);
     }
+  }
+
+  /** A run's result, played once the pictures it may need are in the page. */
+  async showRunResult(result) {
+    this.fetchParts();
+    try {
+      await this.pictures;
+    } catch (error) {
+      return this.cannotReplay(error);
+    }
+    if (!this.disposed) this.load(result, { play: true });
+  }
+
+  cannotReplay(error) {
+    if (!this.disposed) this.say(`The pictures cannot be replayed: ${error.message}. Reload the page to try again.`);
   }
 
   wire() {
     const on = (selector, type, handler) => this.root.querySelector(selector)?.addEventListener(type, handler);
     on(".live__back", "click", () => this.step(-1));
     on(".live__forward", "click", () => this.step(1));
-    on(".live__play", "click", () => (this.timer ? this.pause() : this.play()));
+    on(".live__play", "click", () => (this.timer || this.playWhenLoaded ? this.pause() : this.play()));
     on(".live__views", "change", (event) => this.showView(event.target.value));
     this.scrub.addEventListener("input", () => {
       this.pause();
@@ -109,19 +125,13 @@ class LiveDiagram {
     }
   }
 
-  /** A run's result, once the pictures it may need are in the page. */
-  async showRunResult(result) {
-    await this.showBuildResult();
-    this.load(result, { play: true });
-  }
-
   /** Show a result: at its end, or played from its start after a run (unless motion is reduced). */
   load(result, { play }) {
     if (!this.canShow(result)) {
       this.say("This run's result has no timeline for these pictures, so they still show the previous run.");
       return;
     }
-    this.pause();
+    this.stopTimer();
     this.result = result;
     this.say("");
     const animate = play && !reducedMotion.matches;
@@ -193,7 +203,8 @@ class LiveDiagram {
   }
 
   play() {
-    if (!this.result) return void this.showBuildResult().then(() => this.result && this.play());
+    if (!this.result) return this.playOnceLoaded();
+    clearInterval(this.timer);
     if (this.index >= this.timeline.length - 1) this.index = 0;
     this.render();
     this.playButton.textContent = "Pause";
@@ -205,7 +216,22 @@ class LiveDiagram {
     }, step);
   }
 
+  /** Play pressed before the block's data arrived: play when it has, unless Pause comes first. */
+  async playOnceLoaded() {
+    this.playWhenLoaded = true;
+    this.playButton.textContent = "Pause";
+    await this.showBuildResult();
+    if (this.playWhenLoaded && this.result) this.play();
+    this.playWhenLoaded = false;
+  }
+
+  /** The reader's Pause (or the timeline's end): also cancels a Play waiting for the data. */
   pause() {
+    this.playWhenLoaded = false;
+    this.stopTimer();
+  }
+
+  stopTimer() {
     clearInterval(this.timer);
     this.timer = null;
     this.playButton.textContent = "Play";
@@ -228,6 +254,7 @@ class LiveDiagram {
   }
 
   dispose() {
+    this.disposed = true; // a fetch still under way draws nothing when it lands
     this.pause();
     this.forgetNearness();
   }

@@ -217,6 +217,62 @@ def test_pictures_not_shown_cost_the_page_no_elements_until_shown(browser, site_
     context.close()
 
 
+def test_pictures_that_cannot_be_fetched_leave_the_block_as_built_even_after_a_run(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.route("**/assets/site/deferred/*.html", lambda route: route.fulfill(status=404, body="gone"))
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.root.scroll_into_view_if_needed()
+    notice = live.root.locator(".live__notice")
+    notice.wait_for()
+    # A run's result, as runnable.js hands it over: it needs pictures the page could not fetch.
+    live.block.evaluate("(block, result) => block.dispatchEvent(new CustomEvent('runnable:result', { detail: { result } }))",
+                        expected())
+    page.wait_for_timeout(300)
+    assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
+    assert live.root.get_attribute("data-live-minute") is None, "nothing is drawn on pictures that are not there"
+    assert live.visible_servers() == expected()["parameters"]["servers"]
+    assert errors == []
+    context.close()
+
+
+def test_play_pressed_before_the_result_arrives_plays_it_once_and_pause_stops_it(browser, site_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="no-preference")
+    page = context.new_page()
+    held = []
+
+    def hold(route) -> None:  # the result waits until the test lets it through
+        held.append(route)
+
+    page.route("**/assets/site/deferred/*.json", hold)
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.root.scroll_into_view_if_needed()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    button = live.root.locator(".live__play")
+    for _ in range(3):  # Play, Pause, Play: all before the result is in
+        button.click()
+    assert button.text_content() == "Pause" and live.root.get_attribute("data-live-minute") is None
+    for route in held:
+        route.continue_()
+    page.wait_for_function("(root) => root.dataset.liveMinute !== undefined", arg=live.root.element_handle())
+    page.wait_for_timeout(700)
+    playing = live.minute()
+    page.wait_for_timeout(700)
+    assert live.minute() > playing, "it plays once the result is in"
+    button.click()
+    paused = live.minute()
+    page.wait_for_timeout(1000)
+    assert live.minute() == paused and button.text_content() == "Play", "one Pause stops it: no second timer runs on"
+    context.close()
+
+
 def test_notes_fit_the_diagram_font_even_when_it_arrives_late(browser, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
