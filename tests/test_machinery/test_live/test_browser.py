@@ -183,18 +183,25 @@ def test_a_block_far_down_the_page_fetches_and_draws_only_when_the_reader_nears_
     context.close()
 
 
-def test_a_result_that_cannot_be_fetched_leaves_the_pictures_as_drawn_and_says_so(browser, site_url: str) -> None:
+def open_with_a_file_missing(browser, site_url: str, pattern: str):
+    """The crash page with the deferred files matching `pattern` answering 404, scrolled to
+    its block once the block has said so; returns (context, live, notice, page errors)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/assets/site/deferred/*.json", lambda route: route.fulfill(status=404, body="gone"))
+    page.route(f"**/assets/site/deferred/{pattern}", lambda route: route.fulfill(status=404, body="gone"))
     page.goto(site_url + PAGE)
     live = Live(page)
     live.root.scroll_into_view_if_needed()
     notice = live.root.locator(".live__notice")
     notice.wait_for()
     assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
+    return context, live, notice, errors
+
+
+def test_a_result_that_cannot_be_fetched_leaves_the_pictures_as_drawn_and_says_so(browser, site_url: str) -> None:
+    context, live, _, errors = open_with_a_file_missing(browser, site_url, "*.json")
     assert live.visible_servers() == expected()["parameters"]["servers"], "the picture the page was built with stays"
     assert live.root.get_attribute("data-live-minute") is None
     assert errors == []
@@ -218,20 +225,11 @@ def test_pictures_not_shown_cost_the_page_no_elements_until_shown(browser, site_
 
 
 def test_pictures_that_cannot_be_fetched_leave_the_block_as_built_even_after_a_run(browser, site_url: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.route("**/assets/site/deferred/*.html", lambda route: route.fulfill(status=404, body="gone"))
-    page.goto(site_url + PAGE)
-    live = Live(page)
-    live.root.scroll_into_view_if_needed()
-    notice = live.root.locator(".live__notice")
-    notice.wait_for()
+    context, live, notice, errors = open_with_a_file_missing(browser, site_url, "*.html")
     # A run's result, as runnable.js hands it over: it needs pictures the page could not fetch.
     live.block.evaluate("(block, result) => block.dispatchEvent(new CustomEvent('runnable:result', { detail: { result } }))",
                         expected())
-    page.wait_for_timeout(300)
+    live.page.wait_for_timeout(300)
     assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
     assert live.root.get_attribute("data-live-minute") is None, "nothing is drawn on pictures that are not there"
     assert live.visible_servers() == expected()["parameters"]["servers"]
