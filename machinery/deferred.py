@@ -2,7 +2,7 @@
 
 A live block needs the build's result (a timeline of every minute, up to 150 KB on a page)
 and the pictures it does not show at first (other server counts, other designs). In the
-page, they made its HTML several times heavier and slower to open. Each goes instead into
+page, they more than doubled its HTML and slowed its opening. Each goes instead into
 a file beside the site's bundle, assets/site/deferred/, named by a hash of its content, and
 the page holds only the name: mount.js fetches it when the block comes near. (A
 comparison, the home page's opening demo, is drawn at once and keeps its small result.)
