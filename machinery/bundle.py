@@ -63,8 +63,7 @@ def bundle() -> None:
     process = subprocess.run(
         [str(esbuild), *(str(MACHINERY / entry) for entry in ENTRIES), "--bundle", "--format=esm", "--splitting",
          "--minify", "--target=es2022", f"--outdir={fresh}", "--entry-names=[name]", "--chunk-names=[name]",
-         # Fonts the CSS names (the diagram font) are copied beside it, under a name that changes with their content.
-         "--loader:.woff=file", "--log-level=error"],
+         "--log-level=error"],
         cwd=REPO, capture_output=True, text=True, check=False,
     )
     if process.returncode != 0:
@@ -77,7 +76,7 @@ def bundle() -> None:
 
 def add_bundle(files: Files, config) -> None:  # noqa: ANN001 - MkDocs' config object
     """Put the bundle into the site (on_files hook)."""
-    built = sorted(path for path in output_dir().glob("*") if path.suffix in {".js", ".css", ".woff"})
+    built = sorted(path for path in output_dir().glob("*") if path.suffix in {".js", ".css"})
     if not built:
         raise PluginError("the site's JavaScript bundle was not built: see the esbuild error above")
     for path in built:

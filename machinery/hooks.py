@@ -7,7 +7,7 @@ mkdocs.yml; everything else they need reaches the site from here.
 from pathlib import Path
 
 from machinery import bundle, deferred, fence, figures, live, prefetch
-from machinery.diagram import svg
+from machinery.diagram import font, svg
 from machinery.runnable import configure, runtime, stdlib
 
 
@@ -28,12 +28,14 @@ def on_pre_build(config):  # noqa: ANN001, ANN201
 
 def on_files(files, config):  # noqa: ANN001, ANN201
     bundle.add_bundle(files, config)
+    font.add_to_site(files, config)
     runtime.add_runtime_files(files, config)
     return files
 
 
 def on_env(env, config, files):  # noqa: ANN001, ANN201
     runtime.add_standard_library(files, config)
+    env.globals["diagram_font"] = font.site_font()  # declared by the theme's main.html
     return env
 
 

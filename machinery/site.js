@@ -10,9 +10,14 @@
 import { mount as mountComparisons } from "./live/compare.js";
 import { mount as mountLive } from "./live/live.js";
 import { mount as mountRunnable } from "./runnable/runnable.js";
+import { mountPalette } from "./palette.js";
 
 // Runnable blocks first: a live block drives the runnable block inside it.
 const components = [mountRunnable, mountLive, mountComparisons];
+
+// The header stays when Material navigates, and its light/dark toggle with it: mounted once.
+const palette = document.querySelector("form[data-site-palette]");
+if (palette) mountPalette(palette);
 
 function mountPage() {
   for (const mount of components) mount(document);

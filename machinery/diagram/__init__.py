@@ -16,7 +16,8 @@ The body is the script's file name; the page gets a <figure> with the SVG inline
 - png.py      draws a standalone SVG as PNG;
 - __main__.py `python -m machinery.diagram` writes every diagram as SVG and PNG.
 
-diagram.css declares the font and paints the pictures in Material's palette, in light and dark.
+diagram.css paints the pictures in Material's palette, in light and dark; the theme's main.html
+declares the font (font.py says why there).
 """
 
 from __future__ import annotations

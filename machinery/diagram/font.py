@@ -5,7 +5,11 @@ the browser draws that text afterwards: unless both use the same font, labels sp
 of their boxes and run into each other. So the diagrams have one font, Noto Sans (SIL Open
 Font License), from npm's @fontsource/noto-sans, and one file of it, FILE:
 
-- the site serves it (diagram.css declares it; esbuild copies it into the bundle);
+- the site serves it (`add_to_site`), and every page declares it in its <head>
+  (machinery/theme/main.html, from `site_font`). Not in site.css: at start-up Material's
+  instant navigation sets the href of every <link> again, which reloads site.css, and a
+  reloaded @font-face makes the browser lay out every line of text on the page a second
+  time, a long task on a phone. An inline <style> has no href;
 - a standalone SVG carries it (`font_face_css`);
 - Graphviz measures with it, through a fontconfig configuration that knows no other font
   (`fontconfig_file`), so a picture is laid out the same on every machine, whatever fonts
@@ -29,6 +33,9 @@ import tempfile
 import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
 
 from machinery import REPO
 from machinery.diagram.scripts import DiagramError
@@ -107,6 +114,20 @@ def fontconfig_file() -> Path:
 def environment() -> dict[str, str]:
     """The environment for a program that draws text through fontconfig (dot, rsvg-convert)."""
     return {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
+
+
+def site_font() -> dict[str, str]:
+    """The family and the site path of the served font, for the page template (on_env hook)."""
+    return {"family": FAMILY, "path": f"assets/site/{Path(FILE).stem}.{fingerprint()[:8]}.woff"}
+
+
+def add_to_site(files: Files, config) -> None:  # noqa: ANN001 - MkDocs' config object
+    """Serve the font under a name that changes with its content (on_files hook)."""
+    try:
+        path = site_font()["path"]
+    except DiagramError as error:  # node_modules/ lacks it: no page could draw a label right
+        raise PluginError(str(error)) from error
+    files.append(File.generated(config, path, abs_src_path=str(woff_path())))
 
 
 def font_face_css() -> str:

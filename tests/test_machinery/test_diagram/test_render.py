@@ -67,11 +67,6 @@ def test_dot_measures_every_text_in_the_diagram_font_whatever_the_machine_has(fo
     assert font.fingerprint() in graphviz.dot_version()
 
 
-def test_the_site_serves_the_file_graphviz_measures_with() -> None:
-    css = (figure.PACKAGE / "diagram.css").read_text(encoding="utf-8")
-    assert f"{font.PACKAGE}/{font.FILE}" in css and f'font-family: "{font.FAMILY}"' in css
-
-
 def test_variants_are_well_formed_svg(variants: dict[int, str]) -> None:
     for svg in variants.values():
         assert ET.fromstring(svg).tag == f"{SVG}svg"

@@ -218,13 +218,14 @@ def test_stop_interrupts_python_when_the_page_is_cross_origin_isolated(
     assert page.evaluate("crossOriginIsolated")
     widget = Widget(page, 0)
     widget.wait_until_editable()
-    widget.replace_code("try:\n    while True:\n        pass\nfinally:\n    print('interrupted')\n")
+    widget.replace_code("try:\n    print('looping')\n    while True:\n        pass\nfinally:\n    print('interrupted')\n")
     widget.button("Run").click()
-    widget.wait_for("running")
-    page.wait_for_timeout(300)
+    # Stop once Python is inside the loop: earlier, it would land in the runner's own start.
+    page.wait_for_function("(block) => block.querySelector('.runnable__live code').textContent === 'looping\\n'",
+                           arg=widget.element.element_handle())
     assert widget.click_and_time("stop", "stopped") < 1000
     # Only a KeyboardInterrupt raised inside Python runs the finally clause.
-    assert widget.output == "interrupted\n"
+    assert widget.output == "looping\ninterrupted\n"
     widget.reset()
     assert widget.run() == "done"
     assert widget.output == expected_output(first_block.file, first_block.args)
