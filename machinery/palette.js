@@ -6,6 +6,8 @@
  * phone. This keeps its behaviour and storage (Material's inline script at the top of
  * <body> applies the stored palette before anything is drawn) for palettes chosen by a
  * media query, as mkdocs.yml has them, but touches the body only when the palette changes.
+ * Material's component (9.8.1): https://github.com/squidfunk/mkdocs-material/blob/9.8.1/
+ * src/templates/assets/javascripts/components/palette/index.ts
  */
 
 const KEY = "__palette"; // Material's key, read by its inline script

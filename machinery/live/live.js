@@ -221,8 +221,10 @@ class LiveDiagram {
     this.playWhenLoaded = true;
     this.playButton.textContent = "Pause";
     await this.showBuildResult();
-    if (this.playWhenLoaded && this.result) this.play();
+    const wanted = this.playWhenLoaded; // false if Pause came meanwhile
     this.playWhenLoaded = false;
+    if (wanted && this.result) this.play();
+    else if (wanted) this.stopTimer(); // nothing came to play: the button says Play again
   }
 
   /** The reader's Pause (or the timeline's end): also cancels a Play waiting for the data. */

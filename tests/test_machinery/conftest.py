@@ -152,6 +152,16 @@ def sitemap_handler(base: type[QuietHandler], pages: list[str]) -> type[QuietHan
     return Handler
 
 
+def navigate_instantly(page, url: str) -> None:
+    """Click the sidebar's link to `url`, as a reader would, and wait until Material has put
+    the new page in place of the old (the address changes first, the content a moment later)."""
+    leaving = page.locator("article").element_handle()
+    page.evaluate_handle("(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)", url).click()
+    # Material's navigation.tracking may add the fragment of a heading scrolled past.
+    page.wait_for_url(lambda address: address.split("#")[0] == url)
+    page.wait_for_function("(article) => !article.isConnected", arg=leaving)
+
+
 @pytest.fixture(scope="session")
 def instant_site_url(built_site: Path, nav_pages: list[tuple[str, str]]) -> Iterator[str]:
     """The built site, served with a sitemap so instant navigation is on, as when published."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_machinery.conftest import navigate_instantly
+
 PAGE = "stateful/"
 TOGGLE = "form[data-site-palette] label:not([hidden])"
 # Runs before the page's scripts: each change to the body's palette attributes, by name.
@@ -80,9 +82,9 @@ def test_the_toggle_switches_and_the_choice_outlasts_a_reload_and_navigation(
     page.wait_for_selector(TOGGLE)
     assert scheme(page) == "slate"
     target = next(url for _, url in nav_pages if url not in {PAGE, ""})
-    page.evaluate_handle("(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)",
-                         instant_site_url + target).click()
-    page.wait_for_url(f"**/{target}")
+    page.evaluate("window.notReloaded = true")
+    navigate_instantly(page, instant_site_url + target)
+    assert page.evaluate("window.notReloaded") is True, "instant navigation: the header, and its toggle, stayed"
     assert scheme(page) == "slate"
     page.locator(TOGGLE).click()  # the header stayed, and its toggle still works
     assert scheme(page) == "default"

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from machinery.diagram import font
+from tests.test_machinery.conftest import navigate_instantly
 
 FONT_FACE = re.compile(rf'<style>@font-face\{{font-family:"{font.FAMILY}";[^<]*src:url\("([^"]+)"\) format\("woff"\)\}}</style>')
 # Runs before the page's own scripts: every font face the page finishes loading, by family.
@@ -62,10 +63,7 @@ def test_after_instant_navigation_to_a_page_at_another_depth_the_diagrams_are_in
     assert target in [url for _, url in nav_pages]
     page.goto(instant_site_url)
     page.evaluate("window.notReloaded = true")
-    leaving = page.locator("article").element_handle()
-    page.evaluate_handle("(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)",
-                         instant_site_url + target).click()
-    page.wait_for_function("(article) => !article.isConnected", arg=leaving)
+    navigate_instantly(page, instant_site_url + target)
     assert page.evaluate("window.notReloaded") is True
     text = page.locator("figure.diagram .diagram-variant:not([hidden]) text").first
     text.scroll_into_view_if_needed()

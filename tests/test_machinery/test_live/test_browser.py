@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import RequestLog
-from tests.test_machinery.conftest import cpython_output, live_blocks
+from tests.test_machinery.conftest import cpython_output, live_blocks, navigate_instantly
 
 PAGE = "stateful/"
 SNIPPET = "crash.py"
@@ -203,6 +203,9 @@ def open_with_a_file_missing(browser, site_url: str, pattern: str):
 def test_a_result_that_cannot_be_fetched_leaves_the_pictures_as_drawn_and_says_so(browser, site_url: str) -> None:
     context, live, _, errors = open_with_a_file_missing(browser, site_url, "*.json")
     assert live.visible_servers() == expected()["parameters"]["servers"], "the picture the page was built with stays"
+    button = live.root.locator(".live__play")
+    button.click()  # there is nothing to play: it must not stay stuck on "Pause"
+    live.page.wait_for_function("(button) => button.textContent === 'Play'", arg=button.element_handle(), timeout=5000)
     assert live.root.get_attribute("data-live-minute") is None
     assert errors == []
     context.close()
@@ -454,11 +457,7 @@ def test_after_instant_navigation_away_and_back_the_live_block_works(browser, in
     page.goto(instant_site_url + plain_page)
     page.evaluate("window.notReloaded = true")
     for target in (PAGE, plain_page, PAGE):
-        leaving = page.locator("article").element_handle()
-        page.evaluate_handle(
-            "(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)", instant_site_url + target
-        ).click()
-        page.wait_for_function("(article) => !article.isConnected", arg=leaving)
+        navigate_instantly(page, instant_site_url + target)
     assert page.evaluate("window.notReloaded") is True
     live = Live(page)
     live.count_runs()

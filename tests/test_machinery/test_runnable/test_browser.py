@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 
 from machinery import snippet_runs
 from tests.conftest import ROOT, RequestLog
+from tests.test_machinery.conftest import navigate_instantly
 
 FINISHED = ("done", "error", "stopped")
 ENDLESS_LOOP_TYPED = "while True:\npass"  # Enter after the colon indents the next line
@@ -318,15 +319,7 @@ def test_run_works_after_instant_navigation_away_and_back(
     page = widget.page
     page.evaluate("window.notReloaded = true")
     for target in (plain_page, first_block.page):
-        leaving = page.locator("article").element_handle()
-        page.evaluate_handle(
-            "(url) => [...document.querySelectorAll('a.md-nav__link')].find((a) => a.href === url)",
-            instant_site_url + target,
-        ).click()
-        # Material's navigation.tracking may add the fragment of a heading scrolled past.
-        page.wait_for_url(lambda url, target=target: url.split("#")[0] == instant_site_url + target)
-        # The address changes first; the new page's content replaces the old a moment later.
-        page.wait_for_function("(article) => !article.isConnected", arg=leaving)
+        navigate_instantly(page, instant_site_url + target)
     assert page.evaluate("window.notReloaded") is True, "the nav link reloaded the page: instant navigation is off"
     back = Widget(page, 0)
     back.wait_until_editable()
