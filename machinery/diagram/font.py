@@ -6,12 +6,11 @@ of their boxes and run into each other. So the diagrams have one font, Noto Sans
 Font License), from npm's @fontsource/noto-sans, and one file of it, FILE:
 
 - the site serves it (`add_to_site`), and every page declares it in its <head>
-  (machinery/theme/main.html, from `site_font`). Not in site.css: at start-up Material's
-  instant navigation sets the href of every <link> again, which reloads site.css, and a
-  reloaded @font-face makes the browser lay out every line of text on the page a second
-  time, a long task on a phone. An inline <style> has no href. (The rewrite: Material
-  9.8.1, src/templates/assets/javascripts/integrations/instant/index.ts, at
-  https://github.com/squidfunk/mkdocs-material/blob/9.8.1/src/templates/assets/javascripts/integrations/instant/index.ts);
+  (machinery/theme/main.html, from `site_font`). Not in site.css: whenever the browser
+  loads site.css again, a @font-face in it is registered again, and the browser lays out
+  every line of text on the page a second time, a long task on a phone. Material's instant
+  navigation did that at start-up by setting every <link>'s href again (main.html now
+  forestalls it, and says how); an inline <style> has no href to set;
 - a standalone SVG carries it (`font_face_css`);
 - Graphviz measures with it, through a fontconfig configuration that knows no other font
   (`fontconfig_file`), so a picture is laid out the same on every machine, whatever fonts

@@ -1,9 +1,10 @@
 """The diagram font on the built site (machinery/diagram/font.py, machinery/theme/main.html).
 
-Every page declares the font in an inline <style> in its <head>, not in site.css: at
-start-up Material's instant navigation sets the href of every <link> again, which reloads
-site.css, and a reloaded @font-face makes the browser load the font again and lay out
-every line of the page a second time.
+Every page declares the font in an inline <style> in its <head>, not in site.css: were
+site.css loaded again (Material's instant navigation sets the href of every relative
+<link> again at start-up, which main.html forestalls for stylesheets), a reloaded
+@font-face would make the browser load the font again and lay out every line of the page
+a second time.
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ COUNT_FONT_LOADS = """
 window.fontLoads = [];
 document.fonts.addEventListener('loadingdone', (event) => window.fontLoads.push(...event.fontfaces.map((face) => face.family)));
 """
-# Material's start-up is over once it has rewritten the links (each href then absolute),
-# and any font it made the page load again has loaded two frames later.
+# Material's start-up is over once it has rewritten the links (each href then absolute;
+# the theme does the stylesheets' itself, so a link of the body's tells), and any font it
+# made the page load again has loaded two frames later.
 STARTED = """async () => {
-  const rewritten = () => /^http/.test(document.querySelector('link[rel=stylesheet]').getAttribute('href'));
+  const rewritten = () => /^http/.test(document.querySelector('a.md-nav__link').getAttribute('href'));
   while (!rewritten()) await new Promise((done) => setTimeout(done, 20));
   document.body.getBoundingClientRect();
   for (let frame = 0; frame < 2; frame++) await new Promise(requestAnimationFrame);
