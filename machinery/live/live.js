@@ -23,9 +23,8 @@ import { fetchDeferred, fillDeferred, mounter, unpack, whenNear } from "../mount
 const PLAY_MS = 12_000;
 const SLOWEST_STEP_MS = 300;
 const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-// Fetching the build's result and the pictures not shown (deferred.py), and drawing that
-// result, wait until the block is this close to the viewport: a long page full of pictures
-// then opens as fast as one without them.
+// Fetching the build's result (deferred.py) and drawing it wait until the block is this
+// close to the viewport: a long page full of pictures then opens as fast as one without them.
 const NEAR = "100% 0px";
 
 class LiveDiagram {
@@ -49,17 +48,33 @@ class LiveDiagram {
     this.forgetNearness = whenNear(root, NEAR, () => this.showBuildResult());
   }
 
-  /** What the block fetches, once (deferred.py): the pictures not shown, and the build's result. */
-  fetchParts() {
-    this.pictures ??= fillDeferred(this.root);
+  /** The build's result, fetched once (deferred.py). */
+  fetchBuildResult() {
     this.buildResult ??= fetchDeferred(this.root.dataset.liveResult).then(JSON.parse);
+    return this.buildResult;
+  }
+
+  /**
+   * The pictures not shown at load (deferred.py), fetched and put in the page once. Only
+   * another design or another server count needs them, so a block that merely comes near
+   * does not make the page parse them.
+   */
+  fillPictures() {
+    this.pictures ??= fillDeferred(this.root);
+    return this.pictures;
+  }
+
+  /** Whether the picture of `design` in view `key` is in the page already. */
+  hasPicture(key, design) {
+    const variant = this.views.get(key).querySelector(`.diagram-variant[data-servers="${design.diagram_servers}"]`);
+    return variant !== null && !variant.querySelector("template[data-src]");
   }
 
   /** The build's result, at its end: shown when the block comes near, unless a run's came first. */
   async showBuildResult() {
-    this.fetchParts();
     try {
-      const [result] = await Promise.all([this.buildResult, this.pictures]);
+      const result = await this.fetchBuildResult();
+      if (!this.hasPicture(this.view, result.designs[this.view])) await this.fillPictures();
       if (!this.result && !this.disposed) this.load(result, { play: false });
     } catch (error) {
       this.cannotReplay(error);
@@ -68,9 +83,8 @@ class LiveDiagram {
 
   /** A run's result, played once the pictures it may need are in the page. */
   async showRunResult(result) {
-    this.fetchParts();
     try {
-      await this.pictures;
+      await this.fillPictures();
     } catch (error) {
       return this.cannotReplay(error);
     }
@@ -148,7 +162,16 @@ class LiveDiagram {
     return this.result.designs[this.view].timeline;
   }
 
-  showView(key) {
+  /** Another design: shown once its picture is in the page (the view still says the old one meanwhile). */
+  async showView(key) {
+    if (this.result && !this.hasPicture(key, this.result.designs[key])) {
+      try {
+        await this.fillPictures();
+      } catch (error) {
+        return this.cannotReplay(error);
+      }
+    }
+    if (this.disposed) return;
     this.view = key;
     this.render();
   }

@@ -118,7 +118,10 @@ class Live:
         self.wait_for_runs_after(ended)
 
     def choose_view(self, label: str) -> None:
-        self.root.get_by_role("radio", name=label).check()
+        """Pick a design, and wait until it is shown: its picture may have to be fetched first."""
+        choice = self.root.get_by_role("radio", name=label)
+        choice.check()
+        self.root.locator(f'.live__view[data-live-view="{choice.get_attribute("value")}"]:not([hidden])').wait_for()
 
     def to_the_end(self) -> None:
         self.root.get_by_role("slider", name="Time").press("End")
@@ -164,7 +167,8 @@ def test_before_any_run_the_build_result_shows_the_end_of_the_crash(live: Live) 
 
 
 def test_a_block_far_down_the_page_fetches_and_draws_only_when_the_reader_nears_it(browser, site_url: str) -> None:
-    """Its result and its pictures not shown are files (machinery/deferred.py), not page weight."""
+    """Its result and its pictures not shown are files (machinery/deferred.py), not page weight;
+    the pictures are fetched only when another design asks for them."""
     context = browser.new_context(viewport={"width": 1280, "height": 400})
     page = context.new_page()
     deferred = []
@@ -179,13 +183,18 @@ def test_a_block_far_down_the_page_fetches_and_draws_only_when_the_reader_nears_
     live.root.scroll_into_view_if_needed()
     page.wait_for_function("(root) => root.dataset.liveMinute !== undefined", arg=live.root.element_handle())
     assert live.status("web-2") == "down" and live.counters()
-    assert any(url.endswith(".json") for url in deferred) and any(url.endswith(".html") for url in deferred)
+    assert any(url.endswith(".json") for url in deferred)
+    assert not any(url.endswith(".html") for url in deferred), "the build's result is drawn on the picture in the page"
+    live.choose_view("Shared store")
+    assert any(url.endswith(".html") for url in deferred)
+    assert live.root.locator(".live__view:not([hidden]) figure").get_attribute("data-diagram") == "stateless"
+    assert live.status("web-2") == "down"
     context.close()
 
 
 def open_with_a_file_missing(browser, site_url: str, pattern: str):
     """The crash page with the deferred files matching `pattern` answering 404, scrolled to
-    its block once the block has said so; returns (context, live, notice, page errors)."""
+    its block; returns (context, live, notice, page errors)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = []
@@ -194,14 +203,17 @@ def open_with_a_file_missing(browser, site_url: str, pattern: str):
     page.goto(site_url + PAGE)
     live = Live(page)
     live.root.scroll_into_view_if_needed()
-    notice = live.root.locator(".live__notice")
+    return context, live, live.root.locator(".live__notice"), errors
+
+
+def says_it_cannot_replay(notice) -> None:
     notice.wait_for()
     assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
-    return context, live, notice, errors
 
 
 def test_a_result_that_cannot_be_fetched_leaves_the_pictures_as_drawn_and_says_so(browser, site_url: str) -> None:
-    context, live, _, errors = open_with_a_file_missing(browser, site_url, "*.json")
+    context, live, notice, errors = open_with_a_file_missing(browser, site_url, "*.json")
+    says_it_cannot_replay(notice)
     assert live.visible_servers() == expected()["parameters"]["servers"], "the picture the page was built with stays"
     button = live.root.locator(".live__play")
     button.click()  # there is nothing to play: it must not stay stuck on "Pause"
@@ -221,7 +233,7 @@ def test_pictures_not_shown_cost_the_page_no_elements_until_shown(browser, site_
     live.reach()
     assert live.root.locator(".diagram-variant[hidden] svg, .live__view[hidden] figure").count() == 0
     assert live.root.locator(".diagram-variant[hidden] > template").count() > 0
-    live.root.get_by_role("radio").nth(1).check()
+    live.choose_view("Shared store")
     assert live.root.locator(".live__view:not([hidden]) .diagram-variant:not([hidden]) svg g.node").count() > 0
     assert errors == []
     context.close()
@@ -229,12 +241,20 @@ def test_pictures_not_shown_cost_the_page_no_elements_until_shown(browser, site_
 
 def test_pictures_that_cannot_be_fetched_leave_the_block_as_built_even_after_a_run(browser, site_url: str) -> None:
     context, live, notice, errors = open_with_a_file_missing(browser, site_url, "*.html")
-    # A run's result, as runnable.js hands it over: it needs pictures the page could not fetch.
+    # The build's result needs only the picture in the page: it is drawn.
+    live.root.locator(".live__counters dt").first.wait_for()
+    built_minute = live.root.get_attribute("data-live-minute")
+    assert built_minute is not None and notice.is_hidden()
+    # Another design needs a picture the page cannot fetch: the block says so and stays as it is.
+    live.root.get_by_role("radio", name="Shared store").check()
+    says_it_cannot_replay(notice)
+    assert live.root.locator(".live__view:not([hidden]) figure").get_attribute("data-diagram") == "stateful"
+    # So does a run's result, as runnable.js hands it over.
     live.block.evaluate("(block, result) => block.dispatchEvent(new CustomEvent('runnable:result', { detail: { result } }))",
                         expected())
     live.page.wait_for_timeout(300)
-    assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
-    assert live.root.get_attribute("data-live-minute") is None, "nothing is drawn on pictures that are not there"
+    says_it_cannot_replay(notice)
+    assert live.root.get_attribute("data-live-minute") == built_minute, "nothing new is drawn on pictures that are not there"
     assert live.visible_servers() == expected()["parameters"]["servers"]
     assert errors == []
     context.close()
