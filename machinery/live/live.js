@@ -162,12 +162,13 @@ class LiveDiagram {
     return this.result.designs[this.view].timeline;
   }
 
-  /** Another design: shown once its picture is in the page (the view still says the old one meanwhile). */
+  /** Another design: shown once its picture is in the page. If it cannot be, the choice goes back. */
   async showView(key) {
     if (this.result && !this.hasPicture(key, this.result.designs[key])) {
       try {
         await this.fillPictures();
       } catch (error) {
+        this.root.querySelector(`.live__views input[value="${this.view}"]`).checked = true;
         return this.cannotReplay(error);
       }
     }

@@ -133,8 +133,10 @@ MEASURE = """async ([text, notes, counts]) => {
       const result = { parameters: {}, designs: Object.fromEntries(Object.keys(notes)
         .map((key) => [key, { label: key, diagram_servers: Number(count), timeline: [snapshot] }])) };
       live.querySelector(".runnable").dispatchEvent(new CustomEvent("runnable:result", { detail: { result } }));
-      await new Promise((drawn) => setTimeout(drawn));  // live.js shows a run's result once its pictures are in
-      const svg = live.querySelector(`.live__view[data-live-view="${view}"] .diagram-variant[data-servers="${count}"] svg`);
+      // live.js shows a run's result once its pictures are in (fetched the first time one needs them).
+      const drawn = `.live__view[data-live-view="${view}"]:not([hidden]) .diagram-variant[data-servers="${count}"]:not([hidden]) svg`;
+      for (let tries = 0; tries < 250 && !live.querySelector(drawn); tries++) await new Promise((later) => setTimeout(later, 20));
+      const svg = live.querySelector(drawn);
       pictures.push(measure(svg, `${view} in a live block, ${count} servers`));
     }
   }

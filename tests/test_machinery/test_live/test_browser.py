@@ -246,9 +246,10 @@ def test_pictures_that_cannot_be_fetched_leave_the_block_as_built_even_after_a_r
     built_minute = live.root.get_attribute("data-live-minute")
     assert built_minute is not None and notice.is_hidden()
     # Another design needs a picture the page cannot fetch: the block says so and stays as it is.
-    live.root.get_by_role("radio", name="Shared store").check()
+    live.root.get_by_role("radio", name="Shared store").click()
     says_it_cannot_replay(notice)
     assert live.root.locator(".live__view:not([hidden]) figure").get_attribute("data-diagram") == "stateful"
+    assert live.root.get_by_role("radio", name="Stateful (sticky)").is_checked(), "the choice goes back to the design shown"
     # So does a run's result, as runnable.js hands it over.
     live.block.evaluate("(block, result) => block.dispatchEvent(new CustomEvent('runnable:result', { detail: { result } }))",
                         expected())
