@@ -10,6 +10,7 @@ mobile <= 200 ms. A report, not a test: it prints and never fails.
 
 Lighthouse counts blocking time from the first contentful paint (FCP) on: a page that
 paints sooner has more of its start-up counted. So the table shows the mobile FCP beside it.
+(Lighthouse's definition: https://developer.chrome.com/docs/lighthouse/performance/lighthouse-total-blocking-time/)
 
     .venv/bin/python benchmarks/lighthouse.py [--runs 3] [--pages glossary/ stateful/]
 
