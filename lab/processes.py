@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -99,8 +100,16 @@ class Supervisor:
             self.kill(process)
 
     def stop_all(self) -> None:
+        """`stop` for every process at once: all are sent SIGTERM and then share STOP_SECONDS, so an
+        interrupted run waits at most STOP_SECONDS, however many processes it has, before killing."""
         for process in reversed(self.processes):
-            self.stop(process)
+            self.send(process, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_SECONDS
+        for process in reversed(self.processes):
+            try:
+                process.popen.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                self.kill(process)
 
     def check_running(self, processes: list[Process]) -> None:
         """Fail the run if a process the lab did not stop has died: its figures would mean nothing."""
