@@ -93,19 +93,19 @@ class Supervisor:
 
     def stop(self, process: Process) -> None:
         """SIGTERM, STOP_SECONDS to finish, then SIGKILL: the process is gone after this."""
-        self.send(process, signal.SIGTERM)
-        try:
-            process.popen.wait(STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.kill(process)
+        self.stop_together([process])
 
     def stop_all(self) -> None:
-        """`stop` for every process at once: all are sent SIGTERM and then share STOP_SECONDS, so an
-        interrupted run waits at most STOP_SECONDS, however many processes it has, before killing."""
-        for process in reversed(self.processes):
+        self.stop_together(list(reversed(self.processes)))
+
+    def stop_together(self, processes: list[Process]) -> None:
+        """`stop` for several processes at once: each is sent SIGTERM, then they share
+        STOP_SECONDS, so an interrupted run waits STOP_SECONDS at most, however many
+        processes it has, before killing those left."""
+        for process in processes:
             self.send(process, signal.SIGTERM)
         deadline = time.monotonic() + STOP_SECONDS
-        for process in reversed(self.processes):
+        for process in processes:
             try:
                 process.popen.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
