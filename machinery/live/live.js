@@ -35,12 +35,14 @@ class LiveDiagram {
     this.view = this.views.keys().next().value;
     this.notice = root.querySelector(".live__notice");
     this.event = root.querySelector(".live__event");
+    this.readout = root.querySelector(".live__readout");
     this.counters = root.querySelector(".live__counters");
     this.scrub = root.querySelector(".live__scrub");
     this.time = root.querySelector(".live__time");
     this.playButton = root.querySelector(".live__play");
     this.inputs = [...root.querySelectorAll(".live__controls input")];
     this.timer = null;
+    this.waiting = 0;
     this.wire();
     for (const part of root.querySelectorAll(".live__readout, .live__playback, .live__controls")) part.hidden = false;
     root.querySelector(".live__views").hidden = this.views.size < 2;
@@ -72,23 +74,36 @@ class LiveDiagram {
 
   /** The build's result, at its end: shown when the block comes near, unless a run's came first. */
   async showBuildResult() {
-    try {
+    await this.whileBusy(async () => {
       const result = await this.fetchBuildResult();
       if (!this.hasPicture(this.view, result.designs[this.view])) await this.fillPictures();
       if (!this.result && !this.disposed) this.load(result, { play: false });
-    } catch (error) {
-      this.cannotReplay(error);
-    }
+    });
   }
 
   /** A run's result, played once the pictures it may need are in the page. */
   async showRunResult(result) {
-    try {
+    await this.whileBusy(async () => {
       await this.fillPictures();
+      if (!this.disposed) this.load(result, { play: true });
+    });
+  }
+
+  /**
+   * While a result waits for its files, the readout is marked aria-busy: a screen reader
+   * waits for it to be drawn, and so can a test, since the run has ended by then.
+   */
+  async whileBusy(draw) {
+    this.waiting += 1;
+    this.readout.setAttribute("aria-busy", "true");
+    try {
+      await draw();
     } catch (error) {
-      return this.cannotReplay(error);
+      this.cannotReplay(error);
+    } finally {
+      this.waiting -= 1;
+      if (this.waiting === 0) this.readout.removeAttribute("aria-busy");
     }
-    if (!this.disposed) this.load(result, { play: true });
   }
 
   cannotReplay(error) {

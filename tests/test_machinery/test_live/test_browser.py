@@ -18,6 +18,8 @@ from tests.test_machinery.conftest import cpython_output, live_blocks, navigate_
 PAGE = "stateful/"
 SNIPPET = "crash.py"
 FINISHED = ("done", "error", "stopped")
+# In the page, with the block as `b`: no result is waiting to be drawn (live.js, whileBusy).
+RESULT_DRAWN = "!b.closest('.live').querySelector('.live__readout').hasAttribute('aria-busy')"
 
 
 # Runs in the page: the editor's text, through CodeMirror's public API.
@@ -77,9 +79,10 @@ class Live:
         self.block.evaluate("b => b.addEventListener('runnable:end', () => (b.dataset.testRuns = Number(b.dataset.testRuns || 0) + 1))")
 
     def wait_for_runs_after(self, ended: int) -> None:
-        """Until a run that started after `ended` runs had ended is over, and none is under way."""
+        """Until a run that started after `ended` runs had ended is over, none is under way,
+        and the pictures show its result (which may first wait for them to be fetched)."""
         self.page.wait_for_function(
-            "([b, ended, finished]) => Number(b.dataset.testRuns || 0) > ended && finished.includes(b.dataset.state)",
+            f"([b, ended, finished]) => Number(b.dataset.testRuns || 0) > ended && finished.includes(b.dataset.state) && {RESULT_DRAWN}",
             arg=[self.block.element_handle(), ended, list(FINISHED)],
             timeout=60_000,
         )
@@ -98,7 +101,7 @@ class Live:
         replaces it, so how many runs a burst of steps makes depends on the machine's speed.
         """
         self.page.wait_for_function(
-            "([b, value, finished]) => b.dataset.testLast === String(value) && finished.includes(b.dataset.state)",
+            f"([b, value, finished]) => b.dataset.testLast === String(value) && finished.includes(b.dataset.state) && {RESULT_DRAWN}",
             arg=[self.block.element_handle(), value, list(FINISHED)],
             timeout=60_000,
         )
@@ -292,6 +295,34 @@ def test_play_pressed_before_the_result_arrives_plays_it_once_and_pause_stops_it
     paused = live.minute()
     page.wait_for_timeout(1000)
     assert live.minute() == paused and button.text_content() == "Play", "one Pause stops it: no second timer runs on"
+    context.close()
+
+
+def test_a_run_result_waiting_for_its_pictures_marks_the_readout_busy_until_drawn(browser, site_url: str) -> None:
+    """A run ends before its result is drawn when the pictures it may need are still on
+    their way: until they are, the readout says it is busy, and then shows the run."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    held = []
+
+    def hold(route) -> None:  # the pictures wait until the test lets them through
+        held.append(route)
+
+    page.route("**/assets/site/deferred/*.html", hold)
+    page.goto(site_url + PAGE)
+    live = Live(page)
+    live.reach()
+    readout = live.root.locator(".live__readout")
+    assert readout.get_attribute("aria-busy") is None, "the build's result needs only the picture in the page"
+    live.block.evaluate("(block, result) => block.dispatchEvent(new CustomEvent('runnable:result', { detail: { result } }))",
+                        expected("--crash-server", "3"))
+    page.wait_for_function("() => document.querySelector('.live__readout').getAttribute('aria-busy') === 'true'")
+    assert held and live.status("web-3") == "up", "the build's result stays until the pictures are in"
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => !document.querySelector('.live__readout').hasAttribute('aria-busy')")
+    live.to_the_end()
+    assert live.status("web-3") == "down" and live.status("web-2") == "up"
     context.close()
 
 
