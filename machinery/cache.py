@@ -25,11 +25,16 @@ def read(path: Path) -> str | None:
 
 
 def write_quietly(path: Path, text: str) -> None:
-    """Write atomically (a parallel build never reads half a file); a failure only costs time."""
+    """Write atomically; a failure only costs time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
+        write_atomically(path, text.encode())
     except OSError:
         pass
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Whole or not at all: a parallel build never reads half a file."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(content)
+    partial.replace(path)

@@ -23,14 +23,11 @@ TrueType font it wraps (WOFF 1.0 is each table of that font, zlib-compressed).
 
 from __future__ import annotations
 
-import atexit
 import base64
 import functools
 import hashlib
 import os
-import shutil
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -38,7 +35,7 @@ from xml.sax.saxutils import escape
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from machinery import REPO
+from machinery import REPO, cache
 from machinery.diagram.scripts import DiagramError
 
 FAMILY = "Noto Sans"
@@ -103,12 +100,22 @@ def sfnt_from_woff(woff: bytes) -> bytes:
 
 @functools.cache
 def fontconfig_file() -> Path:
-    """A fontconfig configuration (for FONTCONFIG_FILE) whose only font is the diagram font."""
-    folder = Path(tempfile.mkdtemp(prefix="diagram-font-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    (folder / "NotoSans-Regular.ttf").write_bytes(sfnt_from_woff(woff_bytes()))
+    """A fontconfig configuration (for FONTCONFIG_FILE) whose only font is the diagram font.
+
+    It lives in the build's cache, named by the font's fingerprint: made once, shared by
+    every build and process (fontconfig's own cache of the folder with it), and nothing to
+    clean up, even when a build is killed.
+    """
+    folder = cache.cache_dir("font") / fingerprint()
     config = folder / "fonts.conf"
-    config.write_text(FONTCONFIG.format(folder=escape(str(folder))), encoding="utf-8")
+    if config.exists():  # written last: the font is there
+        return config
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        cache.write_atomically(folder / "NotoSans-Regular.ttf", sfnt_from_woff(woff_bytes()))
+        cache.write_atomically(config, FONTCONFIG.format(folder=escape(str(folder))).encode())
+    except OSError as error:
+        raise DiagramError(f"the diagram font could not be unpacked into {folder}: {error}") from error
     return config
 
 

@@ -24,7 +24,6 @@ import functools
 import hashlib
 import io
 import json
-import os
 import shutil
 import subprocess
 import threading
@@ -219,15 +218,9 @@ def write_cached(folder: Path, made: Stdlib) -> None:
     """Each file atomically, the module list last. A failure only costs time: the next build cuts again."""
     try:
         (folder / "rest").mkdir(parents=True, exist_ok=True)
-        write_atomically(folder / "core.zip", made.core)
+        cache.write_atomically(folder / "core.zip", made.core)
         for top, data in made.rest.items():
-            write_atomically(folder / "rest" / f"{top}.zip", data)
-        write_atomically(folder / "modules.json", json.dumps({"rest": made.rest_modules, "warm": made.warm_imports}).encode())
+            cache.write_atomically(folder / "rest" / f"{top}.zip", data)
+        cache.write_atomically(folder / "modules.json", json.dumps({"rest": made.rest_modules, "warm": made.warm_imports}).encode())
     except OSError:
         pass
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(content)
-    partial.replace(path)

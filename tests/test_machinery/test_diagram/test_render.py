@@ -4,16 +4,18 @@ fence's errors; the cache."""
 from __future__ import annotations
 
 import base64
+import os
 import re
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import markdown
 import pytest
 
-from machinery import fence
+from machinery import REPO, fence
 from machinery.diagram import fence_format, figure, font, graphviz, icons, scripts
 from machinery.diagram.scripts import DiagramError
 from tests.test_diagrams.ids import DIAGRAMS, SERVER_COUNTS
@@ -65,6 +67,38 @@ def test_dot_measures_every_text_in_the_diagram_font_whatever_the_machine_has(fo
     assert measured.parent == font.fontconfig_file().parent
     assert measured.read_bytes() == font.sfnt_from_woff(font.woff_bytes())
     assert font.fingerprint() in graphviz.dot_version()
+
+
+FONTCONFIG_FILE = "from machinery.diagram import font; print(font.fontconfig_file())"
+
+
+def test_the_font_graphviz_reads_is_unpacked_once_into_the_cache_and_outlives_each_build(tmp_path: Path) -> None:
+    """Named by the font's fingerprint, it needs no cleaning up, even after a killed build."""
+    environment = {**os.environ, "SITE_FONT_CACHE": str(tmp_path)}
+
+    def made_in_a_new_process() -> str:
+        return subprocess.run([sys.executable, "-c", FONTCONFIG_FILE], env=environment, cwd=REPO,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    folder = tmp_path / font.fingerprint()
+    assert made_in_a_new_process() == str(folder / "fonts.conf")
+    unpacked = folder / "NotoSans-Regular.ttf"
+    assert unpacked.read_bytes() == font.sfnt_from_woff(font.woff_bytes())
+    made_at = unpacked.stat().st_mtime_ns
+    assert made_in_a_new_process() == str(folder / "fonts.conf")
+    assert unpacked.stat().st_mtime_ns == made_at, "the next build uses it as it is"
+
+
+def test_a_cache_the_font_cannot_be_unpacked_into_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("SITE_FONT_CACHE", str(blocker))
+    font.fontconfig_file.cache_clear()
+    try:
+        with pytest.raises(DiagramError, match="the diagram font could not be unpacked into"):
+            font.fontconfig_file()
+    finally:
+        font.fontconfig_file.cache_clear()
 
 
 def test_variants_are_well_formed_svg(variants: dict[int, str]) -> None:
