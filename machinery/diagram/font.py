@@ -104,16 +104,18 @@ def fontconfig_file() -> Path:
 
     It lives in the build's cache, named by the font's fingerprint: made once, shared by
     every build and process (fontconfig's own cache of the folder with it), and nothing to
-    clean up, even when a build is killed.
+    clean up, even when a build is killed. It names the folder by its real path: a copy of
+    the project that reaches the cache through a symbolic link may be gone tomorrow.
     """
     folder = cache.cache_dir("font") / fingerprint()
-    config = folder / "fonts.conf"
-    if config.exists():  # written last: the font is there
-        return config
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        cache.write_atomically(folder / "NotoSans-Regular.ttf", sfnt_from_woff(woff_bytes()))
-        cache.write_atomically(config, FONTCONFIG.format(folder=escape(str(folder))).encode())
+        folder = folder.resolve()
+        config = folder / "fonts.conf"
+        text = FONTCONFIG.format(folder=escape(str(folder)))
+        if cache.read(config) != text:  # the config is written last: if it is there, so is the font
+            cache.write_atomically(folder / "NotoSans-Regular.ttf", sfnt_from_woff(woff_bytes()))
+            cache.write_atomically(config, text.encode())
     except OSError as error:
         raise DiagramError(f"the diagram font could not be unpacked into {folder}: {error}") from error
     return config

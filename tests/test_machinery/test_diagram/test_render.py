@@ -89,6 +89,24 @@ def test_the_font_graphviz_reads_is_unpacked_once_into_the_cache_and_outlives_ea
     assert unpacked.stat().st_mtime_ns == made_at, "the next build uses it as it is"
 
 
+def test_the_font_config_names_the_real_folder_when_the_cache_is_reached_through_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A throwaway copy of the project links to the shared build/: a config naming the
+    folder through the copy would break every later build once the copy is deleted."""
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "copy").symlink_to(real)
+    monkeypatch.setenv("SITE_FONT_CACHE", str(tmp_path / "copy"))
+    font.fontconfig_file.cache_clear()
+    try:
+        config = font.fontconfig_file()
+    finally:
+        font.fontconfig_file.cache_clear()
+    assert config == real / font.fingerprint() / "fonts.conf"
+    assert f"<dir>{real / font.fingerprint()}</dir>" in config.read_text()
+
+
 def test_a_cache_the_font_cannot_be_unpacked_into_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
