@@ -3,14 +3,15 @@
 Every process starts in its own session, hence its own process group, and is stopped
 through that group: SIGTERM, then SIGKILL if it has not gone within STOP_SECONDS. The
 Supervisor stops all of them when its `with` block ends, however it ends (an error,
-Ctrl-C, SIGTERM turned into SystemExit by `exit_on_signals`), and again at interpreter
-exit as a backstop. Should the lab itself be killed with SIGKILL, which no handler sees,
+Ctrl-C, SIGTERM turned into SystemExit by `exit_on_signals` and `leave_on_signals`), and
+again at interpreter exit as a backstop. Should the lab itself be killed with SIGKILL, which no handler sees,
 the kernel kills the children: they start under `setpriv --pdeathsig KILL`. (Not one
 that is being started at that very moment, before setpriv has asked for it.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import contextlib
 import os
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
@@ -127,11 +129,47 @@ def say(text: str) -> None:
 def exit_on_signals() -> None:
     """Turn SIGTERM and SIGHUP into SystemExit, so `finally` blocks and `with` exits still run.
 
-    (Ctrl-C already raises KeyboardInterrupt.)
+    (Ctrl-C already raises KeyboardInterrupt.) Inside the event loop, `leave_on_signals` takes over.
     """
-
-    def leave(signum: int, _: FrameType | None) -> None:
-        raise SystemExit(128 + signum)
-
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in EXIT_SIGNALS:
         signal.signal(sig, leave)
+
+
+EXIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def leave(signum: int, _: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+async def leave_on_signals(work: Coroutine[object, object, dict]) -> dict:
+    """`work`, ended by SIGTERM or SIGHUP as `exit_on_signals` ends the rest of the lab.
+
+    A signal handler raises its exception wherever the interpreter happens to be, and in the
+    event loop that can be a weakref callback, where Python prints the exception and carries
+    on: the lab then ran on as if never signalled (about one SIGTERM in fifty, here). So while `work` runs,
+    the loop takes the signal itself (as asyncio.Runner does for Ctrl-C): it cancels `work`,
+    whose `finally` blocks stop the cluster, and SystemExit is raised here afterwards.
+    """
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    received: list[int] = []
+
+    def on_signal(sig: signal.Signals) -> None:
+        received.append(sig)
+        task.cancel()
+
+    for sig in EXIT_SIGNALS:
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        result = await work
+    except asyncio.CancelledError:
+        if not received:
+            raise
+    finally:
+        for sig in EXIT_SIGNALS:
+            loop.remove_signal_handler(sig)  # which leaves the default action, not ours
+            signal.signal(sig, leave)
+    if received:  # also if `work` caught the cancellation and finished
+        raise SystemExit(128 + received[0])
+    return result

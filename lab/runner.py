@@ -18,7 +18,7 @@ from importlib import metadata
 from types import ModuleType
 
 from lab import LabError, crash, rolling_deploy, simulation, store_failure
-from lab.processes import Supervisor, say
+from lab.processes import Supervisor, leave_on_signals, say
 from lab.scenario import Settings, time_bound
 
 SCENARIOS: dict[str, ModuleType] = {"crash": crash, "rolling_deploy": rolling_deploy, "store_failure": store_failure}
@@ -74,8 +74,9 @@ def run(name: str, parameters: dict, settings: Settings, supervisor: Supervisor)
     designs = {}
     for design_key, design in module.DESIGNS.items():
         say(f"{key(name, settings)}: {design.label}")
-        measured = asyncio.run(within_bound(module.measure(supervisor, design_key, parameters, settings),
-                                            time_bound(module.minutes(parameters), settings), design.label))
+        measure = module.measure(supervisor, design_key, parameters, settings)
+        measured = asyncio.run(leave_on_signals(within_bound(measure, time_bound(module.minutes(parameters), settings),
+                                                             design.label)))
         designs[design_key] = {
             "label": design.label,
             "measured": measured["totals"],
