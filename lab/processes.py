@@ -4,9 +4,10 @@ Every process starts in its own session, hence its own process group, and is sto
 through that group: SIGTERM, then SIGKILL if it has not gone within STOP_SECONDS. The
 Supervisor stops all of them when its `with` block ends, however it ends (an error,
 Ctrl-C, SIGTERM turned into SystemExit by `exit_on_signals` and `leave_on_signals`), and
-again at interpreter exit as a backstop. Should the lab itself be killed with SIGKILL, which no handler sees,
-the kernel kills the children: they start under `setpriv --pdeathsig KILL`. (Not one
-that is being started at that very moment, before setpriv has asked for it.)
+again at interpreter exit as a backstop. Should the lab itself be killed with SIGKILL,
+which no handler sees, the kernel kills the children: they start under `setpriv
+--pdeathsig KILL`. (Not one that is being started at that very moment, before setpriv has
+asked for it.)
 """
 
 from __future__ import annotations
@@ -147,9 +148,10 @@ async def leave_on_signals(work: Coroutine[object, object, dict]) -> dict:
 
     A signal handler raises its exception wherever the interpreter happens to be, and in the
     event loop that can be a weakref callback, where Python prints the exception and carries
-    on: the lab then ran on as if never signalled (about one SIGTERM in fifty, here). So while `work` runs,
-    the loop takes the signal itself (as asyncio.Runner does for Ctrl-C): it cancels `work`,
-    whose `finally` blocks stop the cluster, and SystemExit is raised here afterwards.
+    on: the lab then ran on as if never signalled (a few SIGTERMs in a hundred, here). So
+    while `work` runs, the loop takes the signal itself (as asyncio.Runner does for Ctrl-C):
+    it cancels `work`, whose `finally` blocks stop the cluster, and SystemExit is raised
+    here afterwards.
     """
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()

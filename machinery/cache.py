@@ -1,4 +1,5 @@
-"""build/cache/: what the build keeps between runs (rendered figures, snippet outputs).
+"""build/cache/: what the build keeps between runs (rendered figures, snippet outputs,
+the cut standard library, the diagram font for Graphviz).
 
 Every entry is named by a hash of everything that shaped it, so nothing is ever stale,
 and `make clean` (or deleting the folder) only costs time.
