@@ -149,9 +149,9 @@ async def leave_on_signals(work: Coroutine[object, object, dict]) -> dict:
     A signal handler raises its exception wherever the interpreter happens to be, and in the
     event loop that can be a weakref callback, where Python prints the exception and carries
     on: the lab then ran on as if never signalled (a few SIGTERMs in a hundred, here). So
-    while `work` runs, the loop takes the signal itself (as asyncio.Runner does for Ctrl-C):
-    it cancels `work`, whose `finally` blocks stop the cluster, and SystemExit is raised
-    here afterwards.
+    while `work` runs, the event loop takes the signal (`add_signal_handler`) and cancels
+    `work`, as asyncio.Runner cancels its main task on Ctrl-C; `work`'s `finally` blocks
+    stop the cluster, and SystemExit is raised here afterwards.
     """
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()

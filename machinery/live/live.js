@@ -90,8 +90,9 @@ class LiveDiagram {
   }
 
   /**
-   * While a result waits for its files, the readout is marked aria-busy: a screen reader
-   * waits for it to be drawn, and so can a test, since the run has ended by then.
+   * While a result waits for its files, the readout is marked aria-busy, which tells a
+   * screen reader it is being updated (https://www.w3.org/TR/wai-aria-1.2/#aria-busy). A
+   * test waits for it to go too: the run has ended by then, but its result is not drawn.
    */
   async whileBusy(draw) {
     this.waiting += 1;
