@@ -214,6 +214,21 @@ def says_it_cannot_replay(notice) -> None:
     assert "cannot be replayed" in notice.text_content() and "HTTP 404" in notice.text_content()
 
 
+class Held:
+    """The page's requests matching `pattern`, kept waiting until the test releases them."""
+
+    def __init__(self, page, pattern: str) -> None:
+        self.routes = []
+        page.route(pattern, self.hold)
+
+    def hold(self, route) -> None:
+        self.routes.append(route)
+
+    def release(self) -> None:
+        for route in self.routes:
+            route.continue_()
+
+
 def test_a_result_that_cannot_be_fetched_leaves_the_pictures_as_drawn_and_says_so(browser, site_url: str) -> None:
     context, live, notice, errors = open_with_a_file_missing(browser, site_url, "*.json")
     says_it_cannot_replay(notice)
@@ -267,25 +282,19 @@ def test_pictures_that_cannot_be_fetched_leave_the_block_as_built_even_after_a_r
 def test_play_pressed_before_the_result_arrives_plays_it_once_and_pause_stops_it(browser, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, reduced_motion="no-preference")
     page = context.new_page()
-    held = []
-
-    def hold(route) -> None:  # the result waits until the test lets it through
-        held.append(route)
-
-    page.route("**/assets/site/deferred/*.json", hold)
+    held = Held(page, "**/assets/site/deferred/*.json")
     page.goto(site_url + PAGE)
     live = Live(page)
     live.root.scroll_into_view_if_needed()
     for _ in range(100):
-        if held:
+        if held.routes:
             break
         page.wait_for_timeout(50)
     button = live.root.locator(".live__play")
     for _ in range(3):  # Play, Pause, Play: all before the result is in
         button.click()
     assert button.text_content() == "Pause" and live.root.get_attribute("data-live-minute") is None
-    for route in held:
-        route.continue_()
+    held.release()
     page.wait_for_function("(root) => root.dataset.liveMinute !== undefined", arg=live.root.element_handle())
     page.wait_for_timeout(700)
     playing = live.minute()
@@ -303,12 +312,7 @@ def test_a_run_result_waiting_for_its_pictures_marks_the_readout_busy_until_draw
     their way: until they are, the readout says it is busy, and then shows the run."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    held = []
-
-    def hold(route) -> None:  # the pictures wait until the test lets them through
-        held.append(route)
-
-    page.route("**/assets/site/deferred/*.html", hold)
+    held = Held(page, "**/assets/site/deferred/*.html")
     page.goto(site_url + PAGE)
     live = Live(page)
     live.reach()
@@ -316,11 +320,10 @@ def test_a_run_result_waiting_for_its_pictures_marks_the_readout_busy_until_draw
     assert readout.get_attribute("aria-busy") is None, "the build's result needs only the picture in the page"
     live.block.evaluate("(block, result) => block.dispatchEvent(new CustomEvent('runnable:result', { detail: { result } }))",
                         expected("--crash-server", "3"))
-    page.wait_for_function("() => document.querySelector('.live__readout').getAttribute('aria-busy') === 'true'")
-    assert held and live.status("web-3") == "up", "the build's result stays until the pictures are in"
-    for route in held:
-        route.continue_()
-    page.wait_for_function("() => !document.querySelector('.live__readout').hasAttribute('aria-busy')")
+    page.wait_for_function("(readout) => readout.getAttribute('aria-busy') === 'true'", arg=readout.element_handle())
+    assert held.routes and live.status("web-3") == "up", "the build's result stays until the pictures are in"
+    held.release()
+    page.wait_for_function("(readout) => !readout.hasAttribute('aria-busy')", arg=readout.element_handle())
     live.to_the_end()
     assert live.status("web-3") == "down" and live.status("web-2") == "up"
     context.close()
@@ -329,23 +332,17 @@ def test_a_run_result_waiting_for_its_pictures_marks_the_readout_busy_until_draw
 def test_notes_fit_the_diagram_font_even_when_it_arrives_late(browser, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    held = []
-
-    def hold(route) -> None:  # the font waits until the block has drawn its notes
-        held.append(route)
-
-    page.route("**/*.woff", hold)
+    held = Held(page, "**/*.woff")  # the font waits until the block has drawn its notes
     page.goto(site_url + PAGE, wait_until="domcontentloaded")
     live = Live(page)
     live.reach()
     note = live.node("web-1").locator(":scope > .live-note")
     with_stand_in = note.locator("text").bounding_box()["width"]
-    for route in held:
-        route.continue_()
+    held.release()
     page.wait_for_function("() => document.fonts.check('12px \"Noto Sans\"')")
     page.wait_for_timeout(200)
     plate, text = note.locator("rect").bounding_box(), note.locator("text").bounding_box()
-    assert held and text["width"] != pytest.approx(with_stand_in, abs=1), "the stand-in font should differ"
+    assert held.routes and text["width"] != pytest.approx(with_stand_in, abs=1), "the stand-in font should differ"
     assert plate["width"] == pytest.approx(text["width"] + 6, abs=1)
     context.close()
 
