@@ -6,7 +6,7 @@ mkdocs.yml; everything else they need reaches the site from here.
 
 from pathlib import Path
 
-from machinery import bundle, deferred, fence, figures, live, prefetch, tables
+from machinery import bundle, code_blocks, deferred, fence, figures, live, prefetch, tables
 from machinery.diagram import font, svg
 from machinery.runnable import configure, runtime, stdlib
 
@@ -46,7 +46,7 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
 
 
 def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
-    return tables.hold_tables(svg.share_icons(html))
+    return code_blocks.focusable_code(tables.hold_tables(svg.share_icons(html)))
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201
