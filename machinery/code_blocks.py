@@ -3,14 +3,17 @@
 Material sets up each code block (its copy button, and a check whether it scrolls sideways)
 only when the block comes into view: the `content.lazy` feature in mkdocs.yml. Setting up
 every block at start-up was a long task on the long pages, inside Material's
-DOMContentLoaded handler (`mountCodeBlock` in components/content/code/_/index.ts, 9.8.1).
+DOMContentLoaded handler. (`mountCodeBlock` in Material 9.8.1,
+https://github.com/squidfunk/mkdocs-material/blob/9.8.1/src/templates/assets/javascripts/components/content/code/_/index.ts)
 
-That check is also what makes a block that scrolls focusable: Material gives its <code>
-tabindex="0" so that keyboard users can scroll it, and takes the attribute away again from
-a block that fits. With lazy set-up, a block below the fold would not be focusable until the
-reader had scrolled to it, and a reader moving by Tab alone would pass it by (WCAG 2.1.1;
-axe-core's rule scrollable-region-focusable). So the build makes every block focusable, and
-Material takes tabindex away from a block that fits once it comes into view.
+That check is also what makes a block that scrolls focusable: on a device with hover, Material
+gives its <code> tabindex="0" so that a keyboard can scroll it, and otherwise takes the
+attribute away. With lazy set-up, a block below the fold would not be focusable until the
+reader had scrolled to it, and a reader moving by Tab alone would pass it by. That fails
+WCAG 2.1.1, https://www.w3.org/TR/WCAG22/#keyboard, and axe-core's rule
+scrollable-region-focusable, https://dequeuniversity.com/rules/axe/4.10/scrollable-region-focusable.
+So the build makes every block focusable, and Material takes tabindex away from a block
+that fits once it comes into view.
 """
 
 from __future__ import annotations
