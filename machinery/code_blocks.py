@@ -1,4 +1,4 @@
-"""Code blocks a keyboard can reach before Material has set them up.
+"""Code blocks that cost nothing until the reader nears them, yet a keyboard can reach.
 
 Material sets up each code block (its copy button, and a check whether it scrolls sideways)
 only when the block comes into view: the `content.lazy` feature in mkdocs.yml. Setting up
@@ -14,6 +14,14 @@ WCAG 2.1.1, https://www.w3.org/TR/WCAG22/#keyboard, and axe-core's rule
 scrollable-region-focusable, https://dequeuniversity.com/rules/axe/4.10/scrollable-region-focusable.
 So the build makes every block focusable, and Material takes tabindex away from a block
 that fits once it comes into view.
+
+The browser, too, styles and lays out a highlighted block only as it nears the viewport
+(`content-visibility: auto` in material.css): a long page has hundreds of Pygments spans,
+and restyling them all was most of what Material's start-up spent on the page. A skipped
+block needs its height to hold its place. A highlighted line never wraps (Material scrolls the
+block sideways instead), so the height follows from the number of lines, which the build
+writes on each block as `--code-lines`. A ```runnable block's plain code is left out: its
+output changes as it runs.
 """
 
 from __future__ import annotations
@@ -26,5 +34,22 @@ import re
 BLOCK_CODE = re.compile(r"(<pre\b[^>]*>(?:<span></span>)?<code)(?![^>]*\stabindex=)(?=[\s>])")
 
 
+# A block Pygments highlighted: its empty <span> comes first, and its <code> holds one line
+# per newline. (The highlighted text has no "<" of its own: Pygments escapes it.)
+HIGHLIGHTED_BLOCK = re.compile(r"<pre(?![^>]*\sstyle=)(?=[\s>])([^>]*)>(<span></span><code[^>]*>)([^<]*(?:<(?!/code>)[^<]*)*)</code>")
+
+
+def prepare_blocks(page_html: str) -> str:
+    return sized_code(focusable_code(page_html))
+
+
 def focusable_code(page_html: str) -> str:
     return BLOCK_CODE.sub(r'\1 tabindex="0"', page_html)
+
+
+def sized_code(page_html: str) -> str:
+    def with_lines(block: re.Match[str]) -> str:
+        attributes, opening, code = block.groups()
+        return f'<pre{attributes} style="--code-lines:{code.count(chr(10))}">{opening}{code}</code>'
+
+    return HIGHLIGHTED_BLOCK.sub(with_lines, page_html)

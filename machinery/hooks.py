@@ -46,7 +46,7 @@ def on_page_markdown(markdown, page, config, files):  # noqa: ANN001, ANN201, AR
 
 
 def on_page_content(html, page, config, files):  # noqa: ANN001, ANN201, ARG001
-    return code_blocks.focusable_code(tables.hold_tables(svg.share_icons(html)))
+    return code_blocks.prepare_blocks(tables.hold_tables(svg.share_icons(html)))
 
 
 def on_post_build(config):  # noqa: ANN001, ANN201

@@ -13,6 +13,10 @@ The holder adds no box of its own: the wrapper's margins collapse through it, so
 looks the same once Material has started. Before it has (and without JavaScript), Material
 spaces the element after a table with `table + *`; material.css gives the holder's next
 element the same space while the table is still its direct child.
+
+The holder also carries the table's number of rows (`--table-rows`): material.css lets the
+browser skip a wrapped table far from the viewport, and the rows give the room it holds
+until then.
 """
 
 from __future__ import annotations
@@ -25,5 +29,12 @@ HOLDER_CLASS = "table-holder"
 DATA_TABLE = re.compile(r"<table(?![^>]*\sclass=)[^>]*>(?:(?!<table[\s>]).)*?</table>", re.DOTALL)
 
 
+ROW = re.compile(r"<tr[\s>]")
+
+
 def hold_tables(page_html: str) -> str:
-    return DATA_TABLE.sub(lambda table: f'<div class="{HOLDER_CLASS}">{table.group(0)}</div>', page_html)
+    def held(table: re.Match[str]) -> str:
+        rows = len(ROW.findall(table.group(0)))
+        return f'<div class="{HOLDER_CLASS}" style="--table-rows:{rows}">{table.group(0)}</div>'
+
+    return DATA_TABLE.sub(held, page_html)

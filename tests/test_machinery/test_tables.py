@@ -1,5 +1,6 @@
 """The holders around tables (machinery/tables.py): what they hold, and in Chromium, that
-Material's start-up restyles less with them and lays the page out the same."""
+Material's start-up restyles less with them, that they lay the page out the same, and that
+a table the browser draws late moves nothing the reader sees."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ import pytest
 
 from machinery.tables import HOLDER_CLASS, hold_tables
 
-HELD = re.compile(rf'<div class="{HOLDER_CLASS}">(<table.*?</table>)</div>', re.DOTALL)
+HELD = re.compile(rf'<div class="{HOLDER_CLASS}" style="--table-rows:\d+">(<table.*?</table>)</div>', re.DOTALL)
 PAGE_WITH_TABLES = "operating/"  # seven tables, between long stretches of prose
 
 
 def test_a_markdown_table_is_held() -> None:
-    table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n</table>"
-    assert hold_tables(f"<p>x</p>\n{table}\n<p>y</p>") == f'<p>x</p>\n<div class="{HOLDER_CLASS}">{table}</div>\n<p>y</p>'
+    table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n<tbody>\n<tr><td>1</td></tr>\n<tr><td>2</td></tr>\n</tbody>\n</table>"
+    held = f'<div class="{HOLDER_CLASS}" style="--table-rows:3">{table}</div>'
+    assert hold_tables(f"<p>x</p>\n{table}\n<p>y</p>") == f"<p>x</p>\n{held}\n<p>y</p>"
 
 
 def test_a_table_with_attributes_but_no_class_is_held() -> None:
-    assert hold_tables('<table id="t"><tr><td>1</td></tr></table>').startswith(f'<div class="{HOLDER_CLASS}"><table id="t">')
+    held = hold_tables('<table id="t"><tr><td>1</td></tr></table>')
+    assert held.startswith(f'<div class="{HOLDER_CLASS}" style="--table-rows:1"><table id="t">')
 
 
 def test_a_table_with_a_class_is_left_alone() -> None:
@@ -32,7 +35,7 @@ def test_a_table_with_a_class_is_left_alone() -> None:
 def test_of_nested_tables_the_inner_one_is_held() -> None:
     inner = "<table><tr><td>in</td></tr></table>"
     held = hold_tables(f"<table><tr><td>{inner}</td></tr></table>")
-    assert held == f'<table><tr><td><div class="{HOLDER_CLASS}">{inner}</div></td></tr></table>'
+    assert held == f'<table><tr><td><div class="{HOLDER_CLASS}" style="--table-rows:1">{inner}</div></td></tr></table>'
 
 
 def test_every_table_material_wraps_is_held_on_every_page(built_site, nav_pages) -> None:
@@ -93,12 +96,18 @@ ALL_TABLES_WRAPPED = """() => document.querySelectorAll('.md-typeset__scrollwrap
     === document.querySelectorAll('article table:not([class])').length"""
 
 
+# Far from the viewport a table Material has wrapped holds a guess at its height
+# (material.css): compare the pages with every table drawn.
+DRAW_EVERYTHING = "* { content-visibility: visible !important; }"
+
+
 def layout_of(page, url: str, javascript: bool) -> list[list[int]]:
     page.goto(url)
     if javascript:  # Material has wrapped every table, and the live block near the top has drawn its result
         page.wait_for_function(ALL_TABLES_WRAPPED)
         page.wait_for_load_state("networkidle")
         page.wait_for_function("() => [...document.querySelectorAll('.live__event')].some((event) => event.textContent)")
+        page.add_style_tag(content=DRAW_EVERYTHING)
     return page.evaluate(BOXES)
 
 
@@ -113,3 +122,40 @@ def test_held_tables_are_laid_out_as_material_lays_them_out(browser, site_url: s
     context.close()
     assert len(held) > 100
     assert held == unheld
+
+
+# Runs in the page: scroll up by `step` and report how far the element in the middle of the
+# viewport moved, and the tables whose height changed meanwhile.
+SCROLL_UP = """async (step) => {
+  const tables = [...document.querySelectorAll('.md-typeset__scrollwrap')];
+  const heights = () => tables.map((table) => table.getBoundingClientRect().height);
+  const probe = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
+  const [top, before] = [probe.getBoundingClientRect().top, heights()];
+  scrollBy(0, -step);
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(done))));
+  const after = heights();
+  const redrawn = tables.filter((_, i) => after[i] !== before[i]).length;
+  return {moved: probe.getBoundingClientRect().top - top, redrawn, atTop: scrollY === 0};
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_nothing_in_view_moves_as_tables_above_it_are_drawn(browser, site_url: str, width: int) -> None:
+    """Arriving by a link at the end of the page, past every table, and reading back up."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_url + PAGE_WITH_TABLES)
+    last_heading = page.evaluate("() => [...document.querySelectorAll('article h2[id]')].at(-1).id")
+    page.goto(f"{site_url}{PAGE_WITH_TABLES}#{last_heading}")
+    page.wait_for_load_state("networkidle")
+    first_row = page.locator(".md-typeset__scrollwrap tr").first
+    assert not first_row.evaluate("(row) => row.checkVisibility({contentVisibilityAuto: true})"), "far above: not drawn"
+    redrawn, step = 0, 300
+    while True:
+        scrolled = page.evaluate(SCROLL_UP, step)
+        redrawn += scrolled["redrawn"]
+        if scrolled["atTop"]:
+            break
+        assert scrolled["moved"] == pytest.approx(step, abs=1)
+    assert redrawn >= 5, "the tables' guessed heights were wrong, so the check could see a jump"
+    context.close()
