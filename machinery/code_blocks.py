@@ -17,7 +17,7 @@ that fits once it comes into view.
 
 The browser, too, styles and lays out a highlighted block only as it nears the viewport
 (`content-visibility: auto` in material.css): a long page has hundreds of Pygments spans,
-and restyling them all was most of what Material's start-up spent on the page. A skipped
+and styling them all was part of the long tasks of Material's start-up. A skipped
 block needs its height to hold its place. A highlighted line never wraps (Material scrolls the
 block sideways instead), so the height follows from the number of lines, which the build
 writes on each block as `--code-lines`. A ```runnable block's plain code is left out: its
@@ -50,6 +50,7 @@ def focusable_code(page_html: str) -> str:
 def sized_code(page_html: str) -> str:
     def with_lines(block: re.Match[str]) -> str:
         attributes, opening, code = block.groups()
-        return f'<pre{attributes} style="--code-lines:{code.count(chr(10))}">{opening}{code}</code>'
+        lines = code.count("\n")
+        return f'<pre{attributes} style="--code-lines:{lines}">{opening}{code}</code>'
 
     return HIGHLIGHTED_BLOCK.sub(with_lines, page_html)
