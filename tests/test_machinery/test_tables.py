@@ -127,7 +127,7 @@ def test_held_tables_are_laid_out_as_material_lays_them_out(browser, site_url: s
 # Runs in the page: scroll up by `step` and report how far the element in the middle of the
 # viewport moved, and the tables whose height changed meanwhile.
 SCROLL_UP = """async (step) => {
-  const tables = [...document.querySelectorAll('.md-typeset__scrollwrap')];
+  const tables = [...document.querySelectorAll(".table-holder")];
   const heights = () => tables.map((table) => table.getBoundingClientRect().height);
   const probe = document.elementFromPoint(innerWidth / 2, innerHeight / 2);
   const [top, before] = [probe.getBoundingClientRect().top, heights()];
