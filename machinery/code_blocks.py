@@ -1,4 +1,4 @@
-"""Code blocks that cost nothing until the reader nears them, yet a keyboard can reach.
+"""Code blocks that cost little until the reader nears them, yet a keyboard can reach.
 
 Material sets up each code block (its copy button, and a check whether it scrolls sideways)
 only when the block comes into view: the `content.lazy` feature in mkdocs.yml. Setting up
@@ -20,8 +20,8 @@ The browser, too, styles and lays out a highlighted block only as it nears the v
 and styling them all was part of the long tasks of Material's start-up. A skipped
 block needs its height to hold its place. A highlighted line never wraps (Material scrolls the
 block sideways instead), so the height follows from the number of lines, which the build
-writes on each block as `--code-lines`. A ```runnable block's plain code is left out: its
-output changes as it runs.
+writes on each block as `--code-lines`. A ```runnable block's plain code and output are left
+out: the editor replaces the one, and a run rewrites the other.
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@ still restyles everything, with both left out only the table's neighbours (measu
 Chromium's trace, which counts the elements each restyle touches). With a plain <div> around
 each table, the children that change are the holder's.
 
-The holder adds no box of its own: the wrapper's margins collapse through it, so the page
-looks the same once Material has started. Before it has (and without JavaScript), Material
-spaces the element after a table with `table + *`; material.css gives the holder's next
-element the same space while the table is still its direct child.
+The holder changes nothing the reader sees. Once Material has wrapped the table, the holder
+takes the wrapper's margins (material.css), so the page looks as Material lays it out. Before
+that (and without JavaScript), Material spaces the element after a table with `table + *`;
+material.css gives the holder's next element the same space while the table is still its
+direct child.
 
 The holder also carries the table's number of rows (`--table-rows`): material.css lets the
 browser skip a wrapped table far from the viewport, and the rows give the room it holds
