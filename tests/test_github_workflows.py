@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from machinery.cache import cache_dir
 from tests.conftest import ROOT
 
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -65,6 +66,14 @@ def test_pages_workflow_builds_with_make_and_deploys_with_the_official_actions()
     assert "make build" in step_commands(workflow)
     assert {"actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"} <= set(step_actions(workflow))
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+
+
+def test_pages_workflow_restores_the_build_cache_before_building() -> None:
+    steps = load("pages.yml")["jobs"]["build"]["steps"]
+    cached = next(index for index, step in enumerate(steps) if step.get("uses", "").startswith("actions/cache@"))
+    built = next(index for index, step in enumerate(steps) if step.get("run") == "make build")
+    assert cached < built
+    assert ROOT / steps[cached]["with"]["path"] == cache_dir("snippets").parent
 
 
 def test_ci_runs_the_readme_test_command() -> None:
