@@ -24,31 +24,40 @@ export function mounter(selector, create) {
 const watchers = new Map(); // rootMargin -> {observer, callbacks: element -> callback}
 
 /**
- * Call `callback` once, when `element` comes within `margin` of the viewport (an
- * IntersectionObserver rootMargin, e.g. "600px 0px"). Work put off this way costs a page
- * nothing at load for blocks far down it. Returns a function that cancels the wait.
+ * Call `onChange(near)` each time `element` comes within `margin` of the viewport (an
+ * IntersectionObserver rootMargin, e.g. "600px 0px") or leaves it, starting with where it
+ * is now. Returns a function that stops watching.
  */
-export function whenNear(element, margin, callback) {
+export function watchNear(element, margin, onChange) {
   let watcher = watchers.get(margin);
   if (!watcher) {
     const callbacks = new Map();
     const observer = new IntersectionObserver((entries) => {
-      for (const entry of entries.filter((e) => e.isIntersecting)) {
-        const pending = callbacks.get(entry.target);
-        observer.unobserve(entry.target);
-        callbacks.delete(entry.target);
-        pending?.();
-      }
+      for (const entry of entries) callbacks.get(entry.target)?.(entry.isIntersecting);
     }, { rootMargin: margin });
     watcher = { observer, callbacks };
     watchers.set(margin, watcher);
   }
-  watcher.callbacks.set(element, callback);
+  watcher.callbacks.set(element, onChange);
   watcher.observer.observe(element);
   return () => {
     watcher.callbacks.delete(element);
     watcher.observer.unobserve(element);
   };
+}
+
+/**
+ * Call `callback` once, when `element` comes within `margin` of the viewport. Work put off
+ * this way costs a page nothing at load for blocks far down it. Returns a function that
+ * cancels the wait.
+ */
+export function whenNear(element, margin, callback) {
+  const stop = watchNear(element, margin, (near) => {
+    if (!near) return;
+    stop();
+    callback();
+  });
+  return stop;
 }
 
 /**

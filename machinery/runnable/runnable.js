@@ -6,7 +6,9 @@
  * Nothing heavy loads with the page. The editor (a chunk of the bundle) is imported once a
  * block comes near the viewport and the browser is idle, or at once when the reader
  * reaches for a block (pointer, touch or keyboard focus on it); that same intent starts
- * Python loading, and Run does if nothing did before.
+ * Python loading, and Run does if nothing did before. An editor whose block moves away
+ * rests: the plain code shows in its place, and the page keeps only the editors near the
+ * reader in its DOM.
  *
  * The events of a block's container (div.runnable), for other components (live.js):
  *
@@ -37,11 +39,13 @@
  *                       "stopped".
  */
 
-import { mounter, whenNear } from "../mount.js";
+import { mounter, watchNear } from "../mount.js";
 import { OutputView } from "./output-view.js";
 import { existingRuntime, sharedRuntime } from "./python-runtime.js";
 
-// Import the editor when a block is this close to the viewport (and the browser is idle).
+// Import the editor when a block is this close to the viewport (and the browser is idle);
+// an editor further away rests (editor.js), so only the blocks near the reader cost the
+// page their editors' elements.
 const NEAR = "600px 0px";
 const INTENT_EVENTS = ["pointerenter", "touchstart", "focusin", "runnable:prepare"];
 
@@ -70,8 +74,14 @@ class RunnableWidget {
     this.buildControls();
     this.setState("idle", "Output printed when the site was built");
     this.listen();
-    // A block that comes near the viewport gets its editor once the browser is idle.
-    this.forgetNearness = whenNear(block, NEAR, () => whenIdle(() => this.ensureEditor()));
+    // A block that comes near the viewport gets its editor once the browser is idle, and
+    // wakes it when it comes back; one that moves away lets it rest.
+    this.forgetNearness = watchNear(block, NEAR, (near) => {
+      this.near = near;
+      if (!near) this.rest();
+      else if (this.editor) this.wake();
+      else whenIdle(() => this.ensureEditor());
+    });
   }
 
   listen() {
@@ -126,12 +136,40 @@ class RunnableWidget {
       describedBy: this.hintId,
       onRun: () => this.run(this.args),
       onLeave: () => this.runButton.focus(),
-      onChange: () => this.announceChange(),
+      onChange: () => this.changed(),
     });
     this.staticPre.hidden = true;
+    // Loaded for a block out of sight (a slider of a live block whose code is folded away).
+    if (this.near === false) this.rest();
   }
 
-  announceChange() {
+  /**
+   * The editor lets go of its elements and the plain <pre> shows its code in the same box,
+   * so nothing on the page moves. The editor stays drawn while the reader is in it.
+   */
+  rest() {
+    const height = this.editorHost.offsetHeight; // 0 inside a closed <details>
+    if (!this.editor?.rest()) return;
+    this.staticPre.querySelector("code").style.height = height ? `${height}px` : "";
+    this.showRestingCode();
+    this.staticPre.hidden = false;
+  }
+
+  showRestingCode() {
+    this.staticPre.querySelector("code").textContent = this.editor.code;
+  }
+
+  wake() {
+    if (!this.editor?.resting) return;
+    const readerWasHere = this.staticPre.contains(document.activeElement);
+    this.staticPre.hidden = true;
+    this.editor.wake();
+    if (readerWasHere) this.editor.focus();
+  }
+
+  /** The code was edited: by the reader, or by "runnable:set" (a slider, perhaps while the editor rests). */
+  changed() {
+    if (this.editor.resting) this.showRestingCode();
     clearTimeout(this.changeTimer);
     this.changeTimer = setTimeout(() => {
       const detail = { constant: (name) => this.editor.constant(name) };

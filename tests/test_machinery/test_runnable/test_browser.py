@@ -7,6 +7,7 @@ block back to the file's code. Stop is tested both ways: without cross-origin is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,6 +37,23 @@ CLICK_AND_TIME = """([block, selector, states]) => new Promise((resolve) => {
   observer.observe(block, { attributes: true, attributeFilter: ["data-state"] });
   block.querySelector(selector).click();
 })"""
+# Runs in the page: the colour of each token on the editor's first line, and the colour
+# Material gives each kind of token in static code (--md-code-hl-*-color).
+SYNTAX_COLOURS = """(block) => {
+  const tokens = {};
+  const walker = document.createTreeWalker(block.querySelector(".cm-line"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.textContent.trim()) tokens[node.textContent.trim()] = getComputedStyle(node.parentElement).color;
+  }
+  const material = {};
+  for (const kind of ["name", "operator", "function", "punctuation", "comment"]) {
+    const probe = block.appendChild(document.createElement("span"));
+    probe.style.color = `var(--md-code-hl-${kind}-color)`;
+    material[kind] = getComputedStyle(probe).color;
+    probe.remove();
+  }
+  return [tokens, material];
+}"""
 # Runs in the page: how long a zero-delay timer waits, i.e. whether the main thread is free.
 TIMER_DELAY = "() => new Promise((resolve) => { const t = performance.now(); setTimeout(() => resolve(performance.now() - t), 0); })"
 
@@ -378,6 +396,10 @@ def test_the_widget_follows_the_colour_scheme_and_fits_a_phone(browser, site_url
         widget.element.element_handle(),
     )
     assert colours[0] == colours[1]
+    widget.replace_code("total = len(items)  # count\n")
+    tokens, material = page.evaluate(SYNTAX_COLOURS, widget.element.element_handle())
+    assert tokens == {"total": material["name"], "=": material["operator"], "len": material["function"], "(": material["punctuation"],
+                      "items": material["name"], ")": material["punctuation"], "# count": material["comment"]}
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert widget.button("Run").is_visible() and widget.element.locator(".runnable__hint").is_visible()
     page.context.close()
@@ -463,3 +485,106 @@ def test_after_stop_the_next_run_says_python_restarts_and_then_works(widget: Wid
     statuses = widget.element.get_attribute("data-test-statuses").split("|")
     assert "Loading Python…" not in statuses, "a restart is not a first load"
     assert statuses[-2].startswith("Done in ")
+
+
+# Runs in the page: where a block sits on the page, how tall it is, and whether its editor is drawn.
+BLOCK_BOX = """(block) => {
+  const box = block.getBoundingClientRect();
+  return { top: box.top + scrollY, height: box.height, drawn: block.querySelector(".cm-editor") !== null };
+}"""
+EDITOR_SCROLL = "(block) => block.querySelector('.cm-scroller').scrollTop"
+# Runs in the page: the index of the first block that a live block does not fold away.
+FIRST_PLAIN_BLOCK = "() => [...document.querySelectorAll('.runnable')].findIndex((block) => !block.closest('.live'))"
+# Runs in the page: resolves once the browser has drawn twice and then idled, so that
+# intersection observers have reported and editors near the viewport have loaded.
+SETTLED = """() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(
+  () => requestIdleCallback(() => setTimeout(resolve, 50), { timeout: 2000 }))))"""
+
+
+@pytest.fixture
+def far_block(browser, site_url: str, runnable_blocks) -> Iterator[Widget]:
+    """A block not folded into a live block, far down the page with the most blocks, its editor drawn."""
+    busiest = max({block.page for block in runnable_blocks}, key=lambda path: sum(block.page == path for block in runnable_blocks))
+    page = open_page(browser, site_url + busiest, viewport={"width": 1280, "height": 700})
+    widget = Widget(page, page.evaluate(FIRST_PLAIN_BLOCK))
+    assert widget.element.evaluate(BLOCK_BOX)["top"] > 700 + 600, "the block must start far from the top of its page"
+    widget.wait_until_editable()
+    yield widget
+    page.context.close()
+
+
+def scroll_away_until_resting(widget: Widget) -> None:
+    widget.page.evaluate("scrollTo(0, 0)")
+    widget.page.wait_for_function("(block) => block.querySelector('.cm-editor') === null", arg=widget.element.element_handle())
+
+
+def test_an_editor_far_from_the_reader_rests_and_comes_back_as_it_was(far_block: Widget) -> None:
+    page = far_block.page
+    far_block.element.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+End")
+    page.keyboard.insert_text("# edited before scrolling away\n")
+    edited = far_block.code()
+    page.keyboard.press("Escape")  # on to the Run button: the reader has left the editor
+    drawn = far_block.element.evaluate(BLOCK_BOX)
+    scrolled_to = far_block.element.evaluate(EDITOR_SCROLL)
+    assert scrolled_to > 0  # Ctrl+End took the editor to its last line
+
+    scroll_away_until_resting(far_block)
+    resting = far_block.element.evaluate(BLOCK_BOX)
+    assert resting["top"] == pytest.approx(drawn["top"], abs=0.5) and resting["height"] == pytest.approx(drawn["height"], abs=0.5)
+    assert far_block.element.locator(".runnable__code pre code").text_content() == edited
+
+    far_block.reveal()
+    far_block.element.locator(".cm-content").wait_for()
+    assert far_block.code() == edited
+    assert far_block.element.evaluate(EDITOR_SCROLL) == pytest.approx(scrolled_to, abs=2)  # CodeMirror estimates heights to a pixel
+    far_block.element.evaluate("(block) => { block.querySelector('.cm-scroller').scrollTop = 0; }")
+    far_block.element.locator(".runnable__unfold").wait_for(timeout=2000)  # the docstring is still folded
+    far_block.element.locator(".cm-content").click()
+    page.keyboard.press("ControlOrMeta+z")
+    assert far_block.code() == file_text(far_block.file), "the undo history did not come back"
+
+
+def test_the_editor_the_reader_is_in_stays_drawn_however_far_the_page_scrolls(far_block: Widget) -> None:
+    far_block.element.locator(".cm-content").click()
+    far_block.page.evaluate("scrollTo(0, 0)")
+    far_block.page.evaluate(SETTLED)
+    assert far_block.element.evaluate(BLOCK_BOX)["drawn"]
+    assert far_block.element.evaluate("(block) => block.querySelector('.cm-content') === document.activeElement")
+
+
+def test_a_resting_editor_takes_a_constant_set_from_elsewhere(far_block: Widget) -> None:
+    name, value = re.search(r"^([A-Z][A-Z_]*) = (\d+)\b", file_text(far_block.file), re.MULTILINE).groups()
+    changed_to = int(value) + 1
+    scroll_away_until_resting(far_block)
+    announced = far_block.element.evaluate(
+        """(block, [name, value]) => new Promise((resolve) => {
+             block.addEventListener("runnable:change", (event) => resolve(event.detail.constant(name)), { once: true });
+             block.dispatchEvent(new CustomEvent("runnable:set", { detail: { name, value } }));
+           })""",
+        [name, changed_to],
+    )
+    assert announced == changed_to
+    assert f"\n{name} = {changed_to}" in far_block.element.locator(".runnable__code pre code").text_content()
+    far_block.reveal()
+    far_block.element.locator(".cm-content").wait_for()
+    assert f"\n{name} = {changed_to}" in far_block.code()
+
+
+def test_scrolling_through_a_page_only_the_editors_near_the_viewport_are_drawn(browser, site_url: str, runnable_blocks) -> None:
+    busiest = max({block.page for block in runnable_blocks}, key=lambda path: sum(block.page == path for block in runnable_blocks))
+    page = open_page(browser, site_url + busiest, viewport={"width": 412, "height": 823})
+    page.evaluate("for (const details of document.querySelectorAll('.live details')) details.open = true")
+    most_drawn = 0
+    for step in range(200):
+        page.evaluate(f"scrollTo(0, {step * 823 // 2})")
+        page.evaluate(SETTLED)
+        boxes = [block.evaluate("(block) => [block.getBoundingClientRect().top, block.getBoundingClientRect().bottom, "
+                                "block.querySelector('.cm-editor') !== null]") for block in page.locator(".runnable").all()]
+        far = [(top, bottom) for top, bottom, drawn in boxes if drawn and (bottom < -600 or top > 823 + 600)]
+        assert far == [], f"editors drawn far from the viewport at scrollY {step * 823 // 2}"
+        most_drawn = max(most_drawn, sum(drawn for *_, drawn in boxes))
+        if page.evaluate("scrollY + innerHeight >= document.body.scrollHeight - 1"):
+            break
+    assert 1 <= most_drawn < len(boxes), "no editor was drawn, or every one was drawn at once"
+    page.context.close()
