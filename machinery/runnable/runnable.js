@@ -94,6 +94,10 @@ class RunnableWidget {
     // An editor created inside a closed <details> measures itself again once shown.
     this.onToggle = () => this.editor?.remeasure();
     this.block.closest("details")?.addEventListener("toggle", this.onToggle);
+    // An editor the reader scrolled far away from while typing in it rests once they leave it
+    // (after the focus has moved: until then the editor still holds it).
+    this.onFocusOut = () => setTimeout(() => this.near === false && this.rest());
+    this.block.addEventListener("focusout", this.onFocusOut);
   }
 
   buildControls() {
@@ -255,6 +259,7 @@ class RunnableWidget {
     this.block.removeEventListener("runnable:run", this.onRunEvent);
     this.block.removeEventListener("runnable:set", this.onSetEvent);
     this.block.closest("details")?.removeEventListener("toggle", this.onToggle);
+    this.block.removeEventListener("focusout", this.onFocusOut);
     this.editor?.destroy();
     this.forgetNearness();
   }

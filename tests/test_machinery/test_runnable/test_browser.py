@@ -551,6 +551,8 @@ def test_the_editor_the_reader_is_in_stays_drawn_however_far_the_page_scrolls(fa
     far_block.page.evaluate(SETTLED)
     assert far_block.element.evaluate(BLOCK_BOX)["drawn"]
     assert far_block.element.evaluate("(block) => block.querySelector('.cm-content') === document.activeElement")
+    far_block.page.evaluate("document.activeElement.blur()")  # the reader clicks elsewhere, up here
+    far_block.page.wait_for_function("(block) => block.querySelector('.cm-editor') === null", arg=far_block.element.element_handle())
 
 
 def test_a_resting_editor_takes_a_constant_set_from_elsewhere(far_block: Widget) -> None:
