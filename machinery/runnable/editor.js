@@ -88,8 +88,9 @@ const constantLine = (name) => new RegExp(`^(${name}[ \\t]*=[ \\t]*)(-?[\\d_]+)\
  * so the page never touches CodeMirror itself.
  *
  * The handle can rest(): the editor's elements go, its state (text, selection, folds,
- * undo history, scroll) stays, and wake() draws it again. Everything else works the same
- * while it rests: a page keeps only the editors near the reader in its DOM.
+ * undo history) and scroll position stay, and wake() draws it again. Reading and changing
+ * the code work the same while it rests: a page keeps only the editors near the reader in
+ * its DOM.
  */
 export function createEditor({ parent, code, label, describedBy, onRun, onLeave, onChange }) {
   let state = EditorState.create({
@@ -126,16 +127,17 @@ export function createEditor({ parent, code, label, describedBy, onRun, onLeave,
   if (docstring) state = state.update({ effects: foldEffect.of(docstring) }).state;
 
   let view = null;
-  let scrollTop = 0;
+  let scrolled = null; // where the editor was scrolled to when it last rested
   const draw = () => {
-    view = new EditorView({ parent, state });
-    view.scrollDOM.scrollTop = scrollTop;
+    view = new EditorView({ parent, state, scrollTo: scrolled ?? undefined });
   };
   const currentState = () => view?.state ?? state;
   // One undoable change, whether the editor is drawn or resting.
   const change = (changes) => {
     if (view) return view.dispatch({ changes });
-    state = state.update({ changes }).state;
+    const transaction = state.update({ changes });
+    state = transaction.state;
+    scrolled = scrolled?.map(transaction.changes);
     onChange(state.doc.toString());
   };
   draw();
@@ -167,9 +169,11 @@ export function createEditor({ parent, code, label, describedBy, onRun, onLeave,
     },
     /** Let go of the editor's elements; false (and nothing done) while the reader is in it. */
     rest() {
-      if (!view || view.hasFocus) return false;
+      // Not view.hasFocus, which is false whenever the reader is in another window.
+      if (!view || view.dom.contains(document.activeElement)) return false;
       state = view.state;
-      scrollTop = view.scrollDOM.scrollTop;
+      // A hidden editor (a <details> just closed) has no layout to remember.
+      if (view.scrollDOM.clientHeight) scrolled = view.scrollSnapshot();
       view.destroy();
       view = null;
       return true;
@@ -177,7 +181,10 @@ export function createEditor({ parent, code, label, describedBy, onRun, onLeave,
     wake: () => view ?? draw(),
     focus: () => view?.focus(),
     remeasure: () => view?.requestMeasure(),
-    destroy: () => view?.destroy(),
+    destroy() {
+      view?.destroy();
+      view = null;
+    },
   };
 }
 

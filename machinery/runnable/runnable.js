@@ -91,12 +91,16 @@ class RunnableWidget {
     this.block.addEventListener("runnable:run", this.onRunEvent);
     this.onSetEvent = (event) => this.setConstant(event.detail.name, event.detail.value);
     this.block.addEventListener("runnable:set", this.onSetEvent);
-    // An editor created inside a closed <details> measures itself again once shown.
+    // An editor drawn inside a closed <details> measures itself again once shown (a resting
+    // one is drawn afresh as it comes near).
     this.onToggle = () => this.editor?.remeasure();
     this.block.closest("details")?.addEventListener("toggle", this.onToggle);
-    // An editor the reader scrolled far away from while typing in it rests once they leave it
-    // (after the focus has moved: until then the editor still holds it).
-    this.onFocusOut = () => setTimeout(() => this.near === false && this.rest());
+    // An editor the reader scrolled far away from while typing in it rests once they leave
+    // the block (after the focus has moved: until then the editor still holds it).
+    this.onFocusOut = (event) => {
+      if (this.block.contains(event.relatedTarget)) return; // Escape, on to Run: still here
+      this.focusOutTimer = setTimeout(() => this.near === false && this.rest());
+    };
     this.block.addEventListener("focusout", this.onFocusOut);
   }
 
@@ -133,6 +137,7 @@ class RunnableWidget {
 
   attachEditor(createEditor) {
     if (!this.block.isConnected) return;
+    const readerWasHere = this.staticPre.contains(document.activeElement);
     this.editor = createEditor({
       parent: this.editorHost,
       code: this.fileCode,
@@ -142,7 +147,7 @@ class RunnableWidget {
       onLeave: () => this.runButton.focus(),
       onChange: () => this.changed(),
     });
-    this.staticPre.hidden = true;
+    this.handOver(readerWasHere);
     // Loaded for a block out of sight (a slider of a live block whose code is folded away).
     if (this.near === false) this.rest();
   }
@@ -152,7 +157,7 @@ class RunnableWidget {
    * so nothing on the page moves. The editor stays drawn while the reader is in it.
    */
   rest() {
-    const height = this.editorHost.offsetHeight; // 0 inside a closed <details>
+    const { height } = this.editorHost.getBoundingClientRect(); // 0 inside a closed <details>
     if (!this.editor?.rest()) return;
     this.staticPre.querySelector("code").style.height = height ? `${height}px` : "";
     this.showRestingCode();
@@ -166,8 +171,13 @@ class RunnableWidget {
   wake() {
     if (!this.editor?.resting) return;
     const readerWasHere = this.staticPre.contains(document.activeElement);
-    this.staticPre.hidden = true;
     this.editor.wake();
+    this.handOver(readerWasHere);
+  }
+
+  /** The drawn editor takes the plain code's place, and the keyboard focus if the reader had it there. */
+  handOver(readerWasHere) {
+    this.staticPre.hidden = true;
     if (readerWasHere) this.editor.focus();
   }
 
@@ -260,6 +270,8 @@ class RunnableWidget {
     this.block.removeEventListener("runnable:set", this.onSetEvent);
     this.block.closest("details")?.removeEventListener("toggle", this.onToggle);
     this.block.removeEventListener("focusout", this.onFocusOut);
+    clearTimeout(this.focusOutTimer);
+    clearTimeout(this.changeTimer);
     this.editor?.destroy();
     this.forgetNearness();
   }

@@ -520,6 +520,7 @@ def scroll_away_until_resting(widget: Widget) -> None:
 
 def test_an_editor_far_from_the_reader_rests_and_comes_back_as_it_was(far_block: Widget) -> None:
     page = far_block.page
+    far_block.element.locator(".runnable__unfold").click()  # the reader opens the docstring
     far_block.element.locator(".cm-content").click()
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.insert_text("# edited before scrolling away\n")
@@ -536,10 +537,14 @@ def test_an_editor_far_from_the_reader_rests_and_comes_back_as_it_was(far_block:
 
     far_block.reveal()
     far_block.element.locator(".cm-content").wait_for()
+    page.evaluate(SETTLED)
     assert far_block.code() == edited
-    assert far_block.element.evaluate(EDITOR_SCROLL) == pytest.approx(scrolled_to, abs=2)  # CodeMirror estimates heights to a pixel
+    assert far_block.element.evaluate(EDITOR_SCROLL) == pytest.approx(scrolled_to, abs=2)
     far_block.element.evaluate("(block) => { block.querySelector('.cm-scroller').scrollTop = 0; }")
-    far_block.element.locator(".runnable__unfold").wait_for(timeout=2000)  # the docstring is still folded
+    page.evaluate(SETTLED)
+    docstring_second_line = file_text(far_block.file).splitlines()[1].strip()
+    assert docstring_second_line in far_block.element.locator(".cm-content").inner_text(), "the docstring was folded again"
+    assert far_block.element.locator(".runnable__unfold").count() == 0
     far_block.element.locator(".cm-content").click()
     page.keyboard.press("ControlOrMeta+z")
     assert far_block.code() == file_text(far_block.file), "the undo history did not come back"
@@ -555,7 +560,7 @@ def test_the_editor_the_reader_is_in_stays_drawn_however_far_the_page_scrolls(fa
     far_block.page.wait_for_function("(block) => block.querySelector('.cm-editor') === null", arg=far_block.element.element_handle())
 
 
-def test_a_resting_editor_takes_a_constant_set_from_elsewhere(far_block: Widget) -> None:
+def test_a_resting_editor_takes_a_constant_set_from_elsewhere_and_runs_it(far_block: Widget) -> None:
     name, value = re.search(r"^([A-Z][A-Z_]*) = (\d+)\b", file_text(far_block.file), re.MULTILINE).groups()
     changed_to = int(value) + 1
     scroll_away_until_resting(far_block)
@@ -568,6 +573,15 @@ def test_a_resting_editor_takes_a_constant_set_from_elsewhere(far_block: Widget)
     )
     assert announced == changed_to
     assert f"\n{name} = {changed_to}" in far_block.element.locator(".runnable__code pre code").text_content()
+    built_output = far_block.element.locator(".runnable__output code").text_content()
+    ended = far_block.element.evaluate(
+        """(block) => new Promise((resolve) => {
+             block.addEventListener("runnable:end", (event) => resolve(event.detail.status), { once: true });
+             block.dispatchEvent(new CustomEvent("runnable:run"));
+           })"""
+    )
+    assert ended == "done" and not far_block.element.evaluate(BLOCK_BOX)["drawn"], "the resting editor's code did not run as it is"
+    assert far_block.output != built_output
     far_block.reveal()
     far_block.element.locator(".cm-content").wait_for()
     assert f"\n{name} = {changed_to}" in far_block.code()
