@@ -25,8 +25,8 @@ import { tags } from "@lezer/highlight";
 //
 // Operators and punctuation, the most frequent tokens, are the editor's plain text colour
 // and names are coloured instead: the same look as Material's (which paints punctuation in
-// a lighter grey than names), and since CodeMirror draws every coloured token as a <span>
-// of its own, about a sixth fewer elements per editor (benchmarks/page_weight.py).
+// a lighter grey than names) in fewer elements, since CodeMirror draws every coloured
+// token as a <span> of its own (benchmarks/page_weight.py counts them).
 const materialCodeColours = HighlightStyle.define([
   { tag: [tags.keyword, tags.controlKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.operatorKeyword], color: "var(--md-code-hl-keyword-color)" },
   { tag: [tags.string, tags.special(tags.string)], color: "var(--md-code-hl-string-color)" },
